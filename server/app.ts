@@ -1,0 +1,113 @@
+import "reflect-metadata";
+import crypto from "node:crypto";
+import http from "node:http";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import express from "express";
+import helmet from "helmet";
+import { createContext, flushReadAudit, type RequestContext } from "./context.js";
+import { formatError, isUnexpected, logUnexpected } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { documentRoutes } from "./records/document.routes.js";
+import type { Runtime } from "./runtime.js";
+import { buildMeridianSchema } from "./schema/build-schema.js";
+
+
+export interface App {
+  runtime: Runtime;
+  httpServer: http.Server;
+  listen(port: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Stamps the request id on masked errors, logs them, and writes the request's read audit. */
+function requestPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (isUnexpected(error)) logUnexpected(logger, error, { requestId: contextValue.requestId, path: error.path?.join(".") });
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind === "single") {
+            for (const error of response.body.singleResult.errors ?? []) {
+              if (error.extensions?.code === "INTERNAL_SERVER_ERROR") (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+          await flushReadAudit(contextValue).catch((error) => logUnexpected(logger, error, { requestId: contextValue.requestId, step: "audit" }));
+        },
+      };
+    },
+  };
+}
+
+/** The HTTP (and WebSocket) server over a runtime: GraphQL, documents, health. */
+export async function createApp(runtime: Runtime): Promise<App> {
+  const { config, db, logger } = runtime;
+  const schema = buildMeridianSchema();
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: it drains this server, then closes the pool and PostgreSQL.
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), requestPlugin(logger)],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const requestId = crypto.randomUUID();
+    res.setHeader("X-Request-Id", requestId);
+    (req as express.Request & { requestId: string }).requestId = requestId;
+    next();
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      const pending = await db.showMigrations();
+      res.status(pending ? 503 : 200).json({ status: pending ? "migrations pending" : "ready" });
+    } catch {
+      res.status(503).json({ status: "database unreachable" });
+    }
+  });
+  app.use(helmet({ contentSecurityPolicy: config.production ? undefined : false, crossOriginEmbedderPolicy: false }));
+  app.use(documentRoutes(runtime));
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext(runtime, {
+          authorization: req.headers.authorization,
+          requestId: (req as express.Request & { requestId: string }).requestId,
+          clientAddress: req.ip ?? null,
+          publicBaseUrl: `${req.protocol}://${req.get("host")}`,
+        }),
+    }),
+  );
+
+  return {
+    runtime,
+    httpServer,
+    listen: (port) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, () => resolve((httpServer.address() as { port: number }).port));
+      }),
+    close: async () => {
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Pure checks that free text written for reviewers carries none of the patient's
+ * direct identifiers. Matching ignores case, spacing and punctuation, so
+ * "SMITH, j" or "1234 567 890" are caught as well as the exact spelling.
+ */
+export interface PatientIdentifiers {
+  fullName: string;
+  dateOfBirth: string;
+  email: string;
+  healthCardNumber: string | null;
+}
+
+const squash = (text: string) => text.toLowerCase().normalize("NFKC").replace(/[\s\p{P}\p{S}]+/gu, "");
+
+/** The fragments that would identify the patient if they appeared in shared text. */
+export function identifyingFragments(identifiers: PatientIdentifiers): string[] {
+  const names = identifiers.fullName.split(/\s+/).filter((part) => part.length >= 3);
+  const [year, month, day] = identifiers.dateOfBirth.split("-");
+  const fragments = [
+    identifiers.fullName,
+    ...(names.length > 1 ? [names[names.length - 1]] : []),
+    identifiers.email,
+    identifiers.email.split("@")[0],
+    `${year}${month}${day}`,
+    `${day}${month}${year}`,
+    `${month}${day}${year}`,
+    identifiers.healthCardNumber ?? "",
+  ];
+  // Shorter fragments (a two-letter surname) would match ordinary clinical words.
+  return [...new Set(fragments.map(squash).filter((fragment) => fragment.length >= 4))];
+}
+
+/** True when `text` contains one of the fragments. */
+export function containsIdentifier(text: string, fragments: string[]): boolean {
+  const haystack = squash(text);
+  return fragments.some((fragment) => haystack.includes(fragment));
+}

@@ -1,0 +1,80 @@
+import crypto from "node:crypto";
+import { SignJWT, jwtVerify } from "jose";
+import type { Role } from "../common/enums.js";
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_DAYS = 30;
+export const UPLOAD_URL_SECONDS = 15 * 60;
+export const DOWNLOAD_URL_SECONDS = 5 * 60;
+
+const ISSUER = "meridian";
+
+export interface AccessClaims {
+  userId: string;
+  role: Role;
+  familyId: string;
+  expiresAt: number;
+}
+
+export async function signAccessToken(secret: Uint8Array, claims: { userId: string; role: Role; familyId: string }, lifetimeSeconds = ACCESS_TOKEN_SECONDS): Promise<string> {
+  return new SignJWT({ role: claims.role, fam: claims.familyId })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(claims.userId)
+    .setIssuer(ISSUER)
+    .setAudience("meridian-api")
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+    .sign(secret);
+}
+
+/** Undefined for anything that is not a valid, unexpired access token. */
+export async function verifyAccessToken(secret: Uint8Array, token: string): Promise<AccessClaims | undefined> {
+  try {
+    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: "meridian-api", algorithms: ["HS256"] });
+    if (typeof payload.sub !== "string" || typeof payload.role !== "string" || typeof payload.fam !== "string") return undefined;
+    return { userId: payload.sub, role: payload.role as Role, familyId: payload.fam, expiresAt: (payload.exp ?? 0) * 1000 };
+  } catch {
+    return undefined;
+  }
+}
+
+export type DocumentPurpose = "upload" | "download";
+
+export interface DocumentClaims {
+  recordId: string;
+  userId: string;
+  jti: string;
+  expiresAt: Date;
+}
+
+/** A single-purpose token for a document URL; its jti makes it single-use. */
+export async function signDocumentToken(secret: Uint8Array, purpose: DocumentPurpose, recordId: string, userId: string): Promise<string> {
+  const lifetime = purpose === "upload" ? UPLOAD_URL_SECONDS : DOWNLOAD_URL_SECONDS;
+  return new SignJWT({ rec: recordId })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(`meridian-${purpose}`)
+    .setJti(crypto.randomUUID())
+    .setExpirationTime(Math.floor(Date.now() / 1000) + lifetime)
+    .sign(secret);
+}
+
+export async function verifyDocumentToken(secret: Uint8Array, purpose: DocumentPurpose, token: string): Promise<DocumentClaims | undefined> {
+  try {
+    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: `meridian-${purpose}`, algorithms: ["HS256"] });
+    if (typeof payload.rec !== "string" || typeof payload.sub !== "string" || typeof payload.jti !== "string") return undefined;
+    return { recordId: payload.rec, userId: payload.sub, jti: payload.jti, expiresAt: new Date((payload.exp ?? 0) * 1000) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opaque tokens (refresh tokens, invitation links): random, stored only as a SHA-256. */
+export function newOpaqueToken(): string {
+  return crypto.randomBytes(32).toString("base64url");
+}
+
+export function hashOpaqueToken(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}

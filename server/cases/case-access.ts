@@ -1,0 +1,71 @@
+import type { EntityManager } from "typeorm";
+import { caseView, type CaseFacts, type CaseView } from "../auth/policy.js";
+import type { RequestContext } from "../context.js";
+import { NotFoundError, UnauthenticatedError } from "../errors.js";
+import { Role } from "../common/enums.js";
+import { activeConsentCountries } from "../consents/consent-coverage.js";
+import { ReviewAssignmentEntity } from "../reviews/review-assignment.entity.js";
+import { CaseEntity } from "./case.entity.js";
+
+/**
+ * Authorization in the data layer: every read or write of a case starts here, and a
+ * case the viewer may not see is reported exactly like a missing one.
+ */
+
+export interface VisibleCase {
+  row: CaseEntity;
+  view: CaseView;
+}
+
+/**
+ * Outside a transaction the facts come through the request's loaders (batched);
+ * inside one they are read on its own connection, never waiting on the pool.
+ */
+export async function caseFacts(ctx: RequestContext, row: CaseEntity, manager?: EntityManager): Promise<CaseFacts> {
+  const base = { status: row.status, heldFrom: row.heldFrom, patientId: row.patientId };
+  if (ctx.viewer?.role !== Role.REVIEWER || !ctx.viewer.reviewerId) {
+    return { ...base, viewerAssignmentStatus: null, consentCountries: [] };
+  }
+  if (manager) {
+    const assignment = await manager.findOneBy(ReviewAssignmentEntity, { caseId: row.id, reviewerId: ctx.viewer.reviewerId });
+    return { ...base, viewerAssignmentStatus: assignment?.status ?? null, consentCountries: await activeConsentCountries(manager, row.patientId) };
+  }
+  const [assignment, consentCountries] = await Promise.all([
+    ctx.loaders.viewerAssignmentByCase.load(row.id),
+    ctx.loaders.consentCountriesByPatient.load(row.patientId),
+  ]);
+  return { ...base, viewerAssignmentStatus: assignment?.status ?? null, consentCountries };
+}
+
+export async function viewOfCase(ctx: RequestContext, row: CaseEntity, manager?: EntityManager): Promise<CaseView | null> {
+  if (!ctx.viewer) return null;
+  return caseView(ctx.viewer, await caseFacts(ctx, row, manager));
+}
+
+/** Notes that the viewer read a case's health data (written to the audit trail when the request ends). */
+export function noteCaseRead(ctx: RequestContext, row: CaseEntity): void {
+  ctx.pendingReads.push({ action: "READ_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId });
+}
+
+/** The case as this viewer may see it, or NOT_FOUND. */
+export async function findVisibleCase(ctx: RequestContext, id: string): Promise<VisibleCase> {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  const row = await ctx.loaders.case.load(id);
+  const view = row ? await viewOfCase(ctx, row) : null;
+  if (!row || !view) throw new NotFoundError("Case");
+  return { row, view };
+}
+
+/**
+ * The case locked for a change (SELECT ... FOR UPDATE inside `manager`'s transaction),
+ * checked against the viewer's access again under the lock.
+ */
+export async function lockVisibleCase(ctx: RequestContext, manager: EntityManager, id: string): Promise<VisibleCase> {
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  const row = await manager.getRepository(CaseEntity).findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
+  if (!row) throw new NotFoundError("Case");
+  ctx.loaders.case.clear(id).prime(id, row);
+  const view = await viewOfCase(ctx, row, manager);
+  if (!view) throw new NotFoundError("Case");
+  return { row, view };
+}

@@ -1,0 +1,92 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
+import { canSeeAssignment, canSeeIdentity, canSeeOpinion, canSeeSummary } from "../auth/policy.js";
+import type { RequestContext } from "../context.js";
+import { AssignmentStatus, Language } from "../common/enums.js";
+import { CommentType } from "../comments/comment.type.js";
+import { visibleComments } from "../comments/comment.service.js";
+import { consentActive } from "../consents/consent.service.js";
+import { CaseEventNode } from "../events/case-event.type.js";
+import { listCaseEvents } from "../events/case-event.service.js";
+import { PathwayOptionType } from "../options/pathway-option.type.js";
+import { visibleOptions } from "../options/option.service.js";
+import { PatientType } from "../patients/patient.type.js";
+import { toPatientType } from "../patients/patient.service.js";
+import { MedicalRecordType } from "../records/medical-record.type.js";
+import { visibleRecords } from "../records/record.service.js";
+import { ReviewAssignmentType } from "../reviews/review-assignment.type.js";
+import { CaseSummaryType } from "../summaries/case-summary.type.js";
+import { newestPublished, visibleSummaries } from "../summaries/summary.service.js";
+import { CaseType } from "./case.type.js";
+
+/** The Case's nested fields, each filtered by the viewer's view of the case. */
+@Resolver(() => CaseType)
+export class CaseFieldsResolver {
+  @FieldResolver(() => PatientType, { nullable: true, description: "Null for viewers who may not see the patient's identity (reviewers)." })
+  async patient(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<PatientType | null> {
+    if (!canSeeIdentity(c.view)) return null;
+    const patient = await ctx.loaders.patient.load(c.row.patientId);
+    return patient ? toPatientType(ctx, patient) : null;
+  }
+
+  @FieldResolver(() => Int)
+  async recordCount(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<number> {
+    if (c.view === "STAFF" || c.view === "OWNER") return ctx.loaders.recordCountByCase.load(c.id);
+    return (await visibleRecords(ctx, c)).length;
+  }
+
+  @FieldResolver(() => [MedicalRecordType])
+  async records(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<MedicalRecordType[]> {
+    return (await visibleRecords(ctx, c)).map((row) => MedicalRecordType.from(row, c.view));
+  }
+
+  @FieldResolver(() => CaseSummaryType, { nullable: true, description: "The newest published summary in that language, or null." })
+  async summary(
+    @Ctx() ctx: RequestContext,
+    @Root() c: CaseType,
+    @Arg("language", () => Language, { nullable: true, defaultValue: Language.EN }) language: Language | null,
+  ): Promise<CaseSummaryType | null> {
+    const row = await newestPublished(ctx, c.id, language ?? Language.EN);
+    return row && canSeeSummary(c.view, row) ? CaseSummaryType.from(row, c.view) : null;
+  }
+
+  @FieldResolver(() => [CaseSummaryType])
+  async summaries(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<CaseSummaryType[]> {
+    return (await visibleSummaries(ctx, c)).map((row) => CaseSummaryType.from(row, c.view));
+  }
+
+  @FieldResolver(() => [ReviewAssignmentType])
+  async assignments(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<ReviewAssignmentType[]> {
+    const viewer = ctx.viewer!;
+    const rows = await ctx.loaders.assignmentsByCase.load(c.id);
+    const own = rows.find((row) => row.reviewerId === viewer.reviewerId);
+    const viewerSubmitted = own?.status === AssignmentStatus.SUBMITTED;
+    return rows
+      .filter((row) => canSeeAssignment(c.view, viewer, row))
+      .map((row) => ReviewAssignmentType.from(row, canSeeOpinion(c.view, viewer, row, viewerSubmitted)));
+  }
+
+  @FieldResolver(() => [CommentType])
+  async comments(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<CommentType[]> {
+    return (await visibleComments(ctx, c)).map((row) => CommentType.from(row, c.view));
+  }
+
+  @FieldResolver(() => [PathwayOptionType])
+  async options(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<PathwayOptionType[]> {
+    return (await visibleOptions(ctx, c)).map(PathwayOptionType.from);
+  }
+
+  @FieldResolver(() => [CaseEventNode])
+  async events(
+    @Ctx() ctx: RequestContext,
+    @Root() c: CaseType,
+    @Arg("after", () => ID, { nullable: true }) after: string | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
+  ): Promise<CaseEventNode[]> {
+    return (await listCaseEvents(ctx, c, after, first ?? 100)).map((row) => CaseEventNode.from(row, c.view));
+  }
+
+  @FieldResolver(() => Boolean)
+  consentActive(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<boolean> {
+    return consentActive(ctx, c.row);
+  }
+}

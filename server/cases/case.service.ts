@@ -1,0 +1,76 @@
+import { ageBand } from "../auth/policy.js";
+import { open } from "../auth/field-crypto.js";
+import type { RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, TransitionNotAllowedError } from "../errors.js";
+import { CaseEventType, CaseStatus, Role } from "../common/enums.js";
+import { optionalText, requireText } from "../common/input.js";
+import { LIMITS } from "../common/limits.js";
+import { appendEvents } from "../events/outbox.js";
+import { PatientEntity } from "../patients/patient.entity.js";
+import { CaseEntity } from "./case.entity.js";
+import { lockVisibleCase, type VisibleCase } from "./case-access.js";
+import { loadGuardFacts } from "./case-guards.js";
+import type { OpenCaseInput } from "./case.input.js";
+import { planTransition } from "./workflow.js";
+
+export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promise<VisibleCase> {
+  const reason = requireText(input.reason, "input.reason", LIMITS.shortText);
+  return ctx.db.transaction(async (manager) => {
+    const patient = await manager.findOneBy(PatientEntity, { id: input.patientId });
+    if (!patient || patient.erasedAt) throw new NotFoundError("Patient");
+    const [{ seq }] = await manager.query(`SELECT nextval('medical_case_reference_seq') AS seq`);
+    const now = new Date();
+    const row = await manager.save(
+      manager.create(CaseEntity, {
+        reference: `MER-${now.getUTCFullYear()}-${String(seq).padStart(6, "0")}`,
+        patientId: patient.id,
+        status: CaseStatus.RECORDS_COLLECTION,
+        heldFrom: null,
+        statusSince: now,
+        version: 0,
+        reason,
+        patientAgeBand: ageBand(open(ctx.runtime.keyRing, patient.dateOfBirthEnc), now),
+        openedByUserId: ctx.viewer!.userId,
+        updatedAt: now,
+      }),
+    );
+    await audit(ctx, { action: "OPEN_CASE", objectType: "Case", objectId: row.id, patientId: patient.id }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: row.id, type: CaseEventType.CASE_OPENED, toStatus: row.status }]);
+    row.version += 1;
+    return { row, view: "STAFF" as const };
+  });
+}
+
+/**
+ * Moves a case along the workflow. Order of checks: visible (else NOT_FOUND), allowed
+ * to move it (else FORBIDDEN), version current (else CONFLICT), then the edge and its guard.
+ */
+export async function transitionCase(ctx: RequestContext, id: string, to: CaseStatus, expectedVersion: number, note: string | null | undefined): Promise<VisibleCase> {
+  const cleanNote = optionalText(note, "note", LIMITS.shortText);
+  const viewer = ctx.viewer!;
+  return ctx.db.transaction(async (manager) => {
+    const { row, view } = await lockVisibleCase(ctx, manager, id);
+    const patientWithdrawing = view === "OWNER" && to === CaseStatus.WITHDRAWN;
+    if (viewer.role !== Role.COORDINATOR && !patientWithdrawing) {
+      throw new ForbiddenError(view === "OWNER" ? "Patients may only withdraw their case" : "Only coordinators move cases");
+    }
+    if (row.version !== expectedVersion) {
+      throw new ConflictError(`The case has changed since version ${expectedVersion} (now ${row.version}); reload it`, "expectedVersion");
+    }
+    const facts = await loadGuardFacts(manager, row.id, row.patientId);
+    const plan = planTransition({ status: row.status, heldFrom: row.heldFrom }, to, facts, cleanNote);
+    if (!plan.ok) {
+      if (plan.reason === "NOTE_REQUIRED") throw new BadUserInputError("note", "Putting a case on hold needs a note saying why");
+      const message = plan.reason === "NO_SUCH_EDGE" ? `A case cannot move from ${row.status} to ${to}` : `Moving to ${to} needs: ${plan.missing.join(", ")}`;
+      throw new TransitionNotAllowedError(message, plan.missing);
+    }
+    const now = new Date();
+    const from = row.status;
+    await manager.update(CaseEntity, { id: row.id }, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now });
+    await audit(ctx, { action: "TRANSITION_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId }, manager);
+    await appendEvents(manager, viewer.userId, [{ caseId: row.id, type: CaseEventType.STATUS_CHANGED, fromStatus: from, toStatus: plan.next.status, note: cleanNote }]);
+    Object.assign(row, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, updatedAt: now, version: row.version + 1 });
+    return { row, view };
+  });
+}

@@ -1,0 +1,13 @@
+import { IsEnum, IsOptional, IsUUID, Length } from "class-validator";
+import { Field, ID, InputType } from "type-graphql";
+import { SummarySection } from "../common/enums.js";
+import { LIMITS } from "../common/limits.js";
+
+@InputType()
+export class AddCommentInput {
+  @Field(() => ID) @IsUUID("all") caseId!: string;
+  @Field(() => ID) @IsUUID("all") summaryId!: string;
+  @Field(() => SummarySection) @IsEnum(SummarySection) section!: SummarySection;
+  @Field() @Length(1, LIMITS.longText) body!: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID("all") parentId?: string | null;
+}

@@ -1,0 +1,47 @@
+import { canContribute, canSeeComments } from "../auth/policy.js";
+import type { RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { BadUserInputError, NotFoundError } from "../errors.js";
+import { CaseEventType } from "../common/enums.js";
+import { requireText } from "../common/input.js";
+import { LIMITS } from "../common/limits.js";
+import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { isTerminal } from "../cases/workflow.js";
+import { appendEvents } from "../events/outbox.js";
+import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
+import { CommentEntity } from "./comment.entity.js";
+import type { AddCommentInput } from "./comment.input.js";
+
+/** Coordinators and reviewers with the whole case in view comment on a section of a published summary. */
+export async function addComment(ctx: RequestContext, input: AddCommentInput): Promise<{ row: CommentEntity; view: VisibleCase["view"] }> {
+  const body = requireText(input.body, "input.body", LIMITS.longText);
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
+    if (!canContribute(view)) throw new NotFoundError("Case");
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
+    const summary = await manager.findOneBy(CaseSummaryEntity, { id: input.summaryId, caseId: caseRow.id });
+    if (!summary || (view !== "STAFF" && !summary.publishedAt)) throw new BadUserInputError("input.summaryId", "No such summary on this case");
+    if (input.parentId) {
+      const parent = await manager.findOneBy(CommentEntity, { id: input.parentId, caseId: caseRow.id });
+      if (!parent) throw new BadUserInputError("input.parentId", "No such comment on this case");
+    }
+    const row = await manager.save(
+      manager.create(CommentEntity, {
+        caseId: caseRow.id,
+        summaryId: summary.id,
+        section: input.section,
+        body,
+        authorUserId: ctx.viewer!.userId,
+        parentId: input.parentId ?? null,
+      }),
+    );
+    await audit(ctx, { action: "ADD_COMMENT", objectType: "Comment", objectId: row.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.COMMENT_ADDED, subjectId: row.id }]);
+    return { row, view };
+  });
+}
+
+export async function visibleComments(ctx: RequestContext, visible: VisibleCase): Promise<CommentEntity[]> {
+  if (!canSeeComments(visible.view)) return [];
+  return ctx.loaders.commentsByCase.load(visible.row.id);
+}

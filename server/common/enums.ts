@@ -1,0 +1,89 @@
+import { registerEnumType } from "type-graphql";
+
+/** The enums of the contract, as TypeScript enums whose values are their names. */
+export enum Role { ADMIN = "ADMIN", COORDINATOR = "COORDINATOR", REVIEWER = "REVIEWER", PATIENT = "PATIENT" }
+
+export enum CaseStatus {
+  RECORDS_COLLECTION = "RECORDS_COLLECTION",
+  CASE_ORGANISATION = "CASE_ORGANISATION",
+  TRANSLATION = "TRANSLATION",
+  PATHWAY_ASSESSMENT = "PATHWAY_ASSESSMENT",
+  OPTION_MAPPING = "OPTION_MAPPING",
+  OPTIONS_DELIVERED = "OPTIONS_DELIVERED",
+  CLOSED = "CLOSED",
+  ON_HOLD = "ON_HOLD",
+  WITHDRAWN = "WITHDRAWN",
+}
+
+export enum Language { EN = "EN", ZH = "ZH" }
+
+export enum RecordKind {
+  PATHOLOGY_REPORT = "PATHOLOGY_REPORT",
+  IMAGING_REPORT = "IMAGING_REPORT",
+  LAB_RESULT = "LAB_RESULT",
+  GENETIC_TEST = "GENETIC_TEST",
+  CLINICAL_NOTE = "CLINICAL_NOTE",
+  DISCHARGE_SUMMARY = "DISCHARGE_SUMMARY",
+  TREATMENT_HISTORY = "TREATMENT_HISTORY",
+  OTHER = "OTHER",
+}
+
+export enum SummarySection {
+  PRIMARY_CANCER = "PRIMARY_CANCER",
+  HISTOLOGY = "HISTOLOGY",
+  STAGE = "STAGE",
+  BIOMARKERS = "BIOMARKERS",
+  PERFORMANCE_STATUS = "PERFORMANCE_STATUS",
+  TREATMENT_HISTORY = "TREATMENT_HISTORY",
+  CURRENT_PLAN = "CURRENT_PLAN",
+  QUESTIONS = "QUESTIONS",
+  GENERAL = "GENERAL",
+}
+
+export enum AssignmentStatus { INVITED = "INVITED", ACCEPTED = "ACCEPTED", DECLINED = "DECLINED", SUBMITTED = "SUBMITTED" }
+
+export enum PathwayKind {
+  CONFIRM_CURRENT_PLAN = "CONFIRM_CURRENT_PLAN",
+  ALTERNATIVE_TREATMENT = "ALTERNATIVE_TREATMENT",
+  CLINICAL_TRIAL = "CLINICAL_TRIAL",
+  FURTHER_DIAGNOSTICS = "FURTHER_DIAGNOSTICS",
+  SPECIALIST_CONSULTATION = "SPECIALIST_CONSULTATION",
+  TREATMENT_ABROAD = "TREATMENT_ABROAD",
+}
+
+export enum OptionStatus { PROPOSED = "PROPOSED", SELECTED_FOR_PRESENTATION = "SELECTED_FOR_PRESENTATION", SET_ASIDE = "SET_ASIDE" }
+
+export enum Complexity { LOW = "LOW", MEDIUM = "MEDIUM", HIGH = "HIGH" }
+
+export enum ConsentScope { CROSS_BORDER_REVIEW = "CROSS_BORDER_REVIEW" }
+
+export enum CaseEventType {
+  CASE_OPENED = "CASE_OPENED",
+  STATUS_CHANGED = "STATUS_CHANGED",
+  RECORD_ADDED = "RECORD_ADDED",
+  RECORD_UPLOADED = "RECORD_UPLOADED",
+  RECORD_SHARED = "RECORD_SHARED",
+  SUMMARY_PUBLISHED = "SUMMARY_PUBLISHED",
+  REVIEWER_INVITED = "REVIEWER_INVITED",
+  INVITATION_ANSWERED = "INVITATION_ANSWERED",
+  REVIEW_SUBMITTED = "REVIEW_SUBMITTED",
+  COMMENT_ADDED = "COMMENT_ADDED",
+  OPTION_PROPOSED = "OPTION_PROPOSED",
+  OPTION_UPDATED = "OPTION_UPDATED",
+  CONSENT_GRANTED = "CONSENT_GRANTED",
+  CONSENT_REVOKED = "CONSENT_REVOKED",
+}
+
+registerEnumType(Role, { name: "Role" });
+registerEnumType(CaseStatus, { name: "CaseStatus" });
+registerEnumType(Language, { name: "Language" });
+registerEnumType(RecordKind, { name: "RecordKind" });
+registerEnumType(SummarySection, { name: "SummarySection" });
+registerEnumType(AssignmentStatus, { name: "AssignmentStatus" });
+registerEnumType(PathwayKind, { name: "PathwayKind" });
+registerEnumType(OptionStatus, { name: "OptionStatus" });
+registerEnumType(Complexity, { name: "Complexity" });
+registerEnumType(ConsentScope, { name: "ConsentScope" });
+registerEnumType(CaseEventType, { name: "CaseEventType" });
+
+export const values = <T extends object>(e: T): string[] => Object.values(e) as string[];

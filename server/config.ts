@@ -1,0 +1,60 @@
+import path from "node:path";
+
+/** Everything the process reads from its environment, parsed once. */
+export interface Config {
+  production: boolean;
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demoPassword: string | undefined;
+  jwtSecret: string | undefined;
+  encryptionKey: string | undefined;
+  previousEncryptionKeys: string | undefined;
+  allowedOrigins: string[];
+  dbConnectTimeoutMs: number;
+  loginLimitPerAccount: number;
+  loginLimitPerAddress: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === "production";
+  const [perAccount, perAddress] = (env.MERIDIAN_LOGIN_LIMIT ?? "10/100").split("/").map(Number);
+  if (!Number.isInteger(perAccount) || !Number.isInteger(perAddress) || perAccount < 1 || perAddress < 1) {
+    throw new ConfigError("MERIDIAN_LOGIN_LIMIT must look like 10/100 (per account / per address)");
+  }
+  const config: Config = {
+    production,
+    port: intFrom(env, "PORT", 4000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.MERIDIAN_DATA_DIR || "./data"),
+    demoPassword: env.MERIDIAN_DEMO_PASSWORD || undefined,
+    jwtSecret: env.MERIDIAN_JWT_SECRET || undefined,
+    encryptionKey: env.MERIDIAN_ENCRYPTION_KEY || undefined,
+    previousEncryptionKeys: env.MERIDIAN_PREVIOUS_ENCRYPTION_KEYS || undefined,
+    allowedOrigins: (env.MERIDIAN_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    dbConnectTimeoutMs: intFrom(env, "MERIDIAN_DB_CONNECT_TIMEOUT_MS", 5000),
+    loginLimitPerAccount: perAccount,
+    loginLimitPerAddress: perAddress,
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+  };
+  if (production) {
+    const missing = [
+      ["DATABASE_URL", config.databaseUrl],
+      ["MERIDIAN_JWT_SECRET", config.jwtSecret],
+      ["MERIDIAN_ENCRYPTION_KEY", config.encryptionKey],
+    ].filter(([, value]) => !value).map(([name]) => name);
+    if (missing.length > 0) throw new ConfigError(`production needs ${missing.join(", ")} in the environment`);
+  }
+  return config;
+}

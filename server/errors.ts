@@ -1,0 +1,191 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { ArgumentValidationError } from "type-graphql";
+import type { ValidationError } from "class-validator";
+import type { Logger } from "./logger.js";
+
+/** The codes of DESIGN.md; every error a client sees carries one. */
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "BAD_USER_INPUT"
+  | "CONFLICT"
+  | "TRANSITION_NOT_ALLOWED"
+  | "PAYLOAD_TOO_LARGE"
+  | "RATE_LIMITED"
+  | "SERVICE_UNAVAILABLE"
+  | "INTERNAL_SERVER_ERROR";
+
+/** Base of every error the domain raises on purpose; its message is safe to show. */
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  extensions(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = "UNAUTHENTICATED";
+  constructor(message = "Sign in to continue") {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = "FORBIDDEN";
+  constructor(message = "You may not do this") {
+    super(message);
+  }
+}
+
+/** Same message whether the object is missing or hidden from the viewer: existence does not leak. */
+export class NotFoundError extends DomainError {
+  readonly code = "NOT_FOUND";
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+  }
+}
+
+export class BadUserInputError extends DomainError {
+  readonly code = "BAD_USER_INPUT";
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+  override extensions() {
+    return { field: this.field };
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly code = "CONFLICT";
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+  override extensions() {
+    return this.field ? { field: this.field } : {};
+  }
+}
+
+export class TransitionNotAllowedError extends DomainError {
+  readonly code = "TRANSITION_NOT_ALLOWED";
+  constructor(message: string, readonly missing: string[]) {
+    super(message);
+  }
+  override extensions() {
+    return { missing: this.missing };
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = "PAYLOAD_TOO_LARGE";
+  constructor(message = "The document is over the size limit") {
+    super(message);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = "RATE_LIMITED";
+  constructor(readonly retryAfterSeconds: number) {
+    super("Too many attempts; try again later");
+  }
+  override extensions() {
+    return { retryAfterSeconds: this.retryAfterSeconds };
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  readonly code = "SERVICE_UNAVAILABLE";
+  constructor() {
+    super("The service is unavailable; retry later");
+  }
+}
+
+const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"]);
+
+/** True for errors that mean "the database is out of reach", not "the query is wrong". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; driverError?: unknown } | undefined;
+  if (!e) return false;
+  if (e.driverError && isDatabaseUnavailable(e.driverError)) return true;
+  if (e.code && CONNECTION_ERROR_CODES.has(e.code)) return true;
+  const message = e.message ?? "";
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(message);
+}
+
+/** Turns anything thrown into a DomainError when it is one in disguise (database down). */
+export function asDomainError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError();
+  return undefined;
+}
+
+function firstConstraintPath(errors: ValidationError[], prefix: string): { field: string; message: string } | undefined {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) {
+      return { field, message: Object.values(error.constraints)[0] };
+    }
+    const nested = firstConstraintPath(error.children ?? [], field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** Builds the BAD_USER_INPUT error for a failed class-validator check of argument `argName`. */
+export function validationFailure(argName: string, errors: ValidationError[]): BadUserInputError {
+  const first = firstConstraintPath(errors, argName) ?? { field: argName, message: "is invalid" };
+  return new BadUserInputError(first.field, `${first.field}: ${first.message}`);
+}
+
+/** Apollo names variable coercion failures "Variable "$input" got invalid value ... at "input.email"". */
+function fieldOfVariableError(message: string): string | undefined {
+  const at = /at "([^"]+)"/.exec(message);
+  if (at) return at[1];
+  const variable = /Variable "\$([^"]+)"/.exec(message);
+  return variable?.[1];
+}
+
+/** True for what nobody meant to throw: these are masked and logged. */
+export function isUnexpected(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (asDomainError(original) || original instanceof ArgumentValidationError) return false;
+  return !(original instanceof GraphQLError) || !original.extensions?.code || original.extensions.code === "INTERNAL_SERVER_ERROR";
+}
+
+/**
+ * The one place that shapes errors for clients: domain errors keep their code and
+ * message; anything unexpected is masked (the request id is stamped on by the
+ * request-id plugin, which also logs it).
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const domain = asDomainError(original);
+  if (domain) {
+    return {
+      message: domain.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: domain.code, ...domain.extensions() },
+    };
+  }
+  if (original instanceof ArgumentValidationError) {
+    const failure = validationFailure("input", original.extensions.validationErrors as ValidationError[]);
+    return { message: failure.message, path: formatted.path, extensions: { code: failure.code, field: failure.field } };
+  }
+  if (isUnexpected(error)) {
+    return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  }
+  const code = formatted.extensions?.code;
+  if (code === "BAD_USER_INPUT") {
+    return { ...formatted, extensions: { ...formatted.extensions, field: fieldOfVariableError(formatted.message) } };
+  }
+  return formatted;
+}
+
+/** Logs an unexpected error by its kind and stack only: driver messages may quote personal data. */
+export function logUnexpected(logger: Logger, error: unknown, fields: Record<string, unknown>): void {
+  const e = unwrapResolverError(error) as { name?: string; code?: string; constraint?: string; stack?: string } | undefined;
+  const frames = (e?.stack ?? "").split("\n").slice(1, 8).map((line) => line.trim());
+  logger.error({ ...fields, errorName: e?.name, errorCode: e?.code, constraint: e?.constraint, frames }, "unexpected error");
+}

@@ -1,0 +1,29 @@
+import { canSeeEvent } from "../auth/policy.js";
+import type { VisibleCase } from "../cases/case-access.js";
+import type { RequestContext } from "../context.js";
+import { BadUserInputError } from "../errors.js";
+import { CaseEventEntity } from "./case-event.entity.js";
+
+export const MAX_EVENTS_PAGE = 500;
+
+/** Parses an event id (a positive bigint in decimal), naming the argument when it is not one. */
+export function parseEventId(value: string, field: string): string {
+  if (!/^[1-9][0-9]{0,18}$/.test(value)) throw new BadUserInputError(field, `${field} must be an event id`);
+  return value;
+}
+
+/** A case's events after an id, oldest first, as far as the viewer may see them. */
+export async function listCaseEvents(ctx: RequestContext, visible: VisibleCase, after: string | null, first: number): Promise<CaseEventEntity[]> {
+  if (!Number.isInteger(first) || first < 0 || first > MAX_EVENTS_PAGE) {
+    throw new BadUserInputError("first", `first must be between 0 and ${MAX_EVENTS_PAGE}`);
+  }
+  const query = ctx.db
+    .getRepository(CaseEventEntity)
+    .createQueryBuilder("e")
+    .where("e.case_id = :caseId", { caseId: visible.row.id })
+    .orderBy("e.id", "ASC")
+    .limit(first);
+  if (after !== null && after !== undefined) query.andWhere("e.id > :after", { after: parseEventId(after, "after") });
+  const rows = await query.getMany();
+  return rows.filter((row) => canSeeEvent(visible.view, row));
+}

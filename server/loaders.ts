@@ -1,0 +1,86 @@
+import DataLoader from "dataloader";
+import { In, IsNull, type DataSource, type EntityTarget, type ObjectLiteral } from "typeorm";
+import type { Viewer } from "./auth/viewer.js";
+import { CaseEntity } from "./cases/case.entity.js";
+import { CaseSummaryEntity } from "./summaries/case-summary.entity.js";
+import { CommentEntity } from "./comments/comment.entity.js";
+import { ConsentEntity } from "./consents/consent.entity.js";
+import { ConsentScope } from "./common/enums.js";
+import { MedicalRecordEntity } from "./records/medical-record.entity.js";
+import { PathwayOptionEntity } from "./options/pathway-option.entity.js";
+import { PatientEntity } from "./patients/patient.entity.js";
+import { ReviewAssignmentEntity } from "./reviews/review-assignment.entity.js";
+import { ReviewerEntity } from "./reviewers/reviewer.entity.js";
+import { UserEntity } from "./users/user.entity.js";
+
+type Row = ObjectLiteral;
+
+function byKey<T extends Row>(db: DataSource, entity: EntityTarget<T>, column: keyof T & string): DataLoader<string, T | undefined> {
+  return new DataLoader(async (keys) => {
+    const rows = await db.getRepository(entity).find({ where: { [column]: In([...keys]) } as never });
+    const found = new Map(rows.map((row) => [row[column] as string, row]));
+    return keys.map((key) => found.get(key));
+  });
+}
+
+function manyByKey<T extends Row>(db: DataSource, entity: EntityTarget<T>, column: keyof T & string, order: Partial<Record<keyof T, "ASC" | "DESC">>): DataLoader<string, T[]> {
+  return new DataLoader(async (keys) => {
+    const rows = await db.getRepository(entity).find({ where: { [column]: In([...keys]) } as never, order: order as never });
+    const grouped = new Map<string, T[]>(keys.map((key) => [key, []]));
+    for (const row of rows) grouped.get(row[column] as string)?.push(row);
+    return keys.map((key) => grouped.get(key)!);
+  });
+}
+
+/**
+ * One set of loaders per request (HTTP) or per operation (WebSocket): they batch
+ * and cache for that unit of work only, so nothing stale outlives it.
+ */
+export function createLoaders(db: DataSource, viewer: Viewer | null) {
+  return {
+    user: byKey(db, UserEntity, "id"),
+    patient: byKey(db, PatientEntity, "id"),
+    patientByUser: byKey(db, PatientEntity, "userId"),
+    reviewer: byKey(db, ReviewerEntity, "id"),
+    reviewerByUser: byKey(db, ReviewerEntity, "userId"),
+    case: byKey(db, CaseEntity, "id"),
+    casesByPatient: manyByKey(db, CaseEntity, "patientId", { openedAt: "DESC" }),
+    summary: byKey(db, CaseSummaryEntity, "id"),
+    summariesByCase: manyByKey(db, CaseSummaryEntity, "caseId", { language: "ASC", version: "ASC" }),
+    recordsByCase: manyByKey(db, MedicalRecordEntity, "caseId", { receivedAt: "ASC" }),
+    recordCountByCase: new DataLoader<string, number>(async (caseIds) => {
+      const rows: Array<{ case_id: string; count: string }> = await db.query(
+        `SELECT case_id, count(*) AS count FROM medical_record WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`,
+        [[...caseIds]],
+      );
+      const counts = new Map(rows.map((r) => [r.case_id, Number(r.count)]));
+      return caseIds.map((id) => counts.get(id) ?? 0);
+    }),
+    assignment: byKey(db, ReviewAssignmentEntity, "id"),
+    assignmentsByCase: manyByKey(db, ReviewAssignmentEntity, "caseId", { invitedAt: "ASC" }),
+    assignmentsByReviewer: manyByKey(db, ReviewAssignmentEntity, "reviewerId", { invitedAt: "DESC" }),
+    /** The viewing reviewer's own assignment per case (what their access depends on). */
+    viewerAssignmentByCase: new DataLoader<string, ReviewAssignmentEntity | undefined>(async (caseIds) => {
+      if (!viewer?.reviewerId) return caseIds.map(() => undefined);
+      const rows = await db.getRepository(ReviewAssignmentEntity).find({ where: { reviewerId: viewer.reviewerId, caseId: In([...caseIds]) } });
+      const found = new Map(rows.map((row) => [row.caseId, row]));
+      return caseIds.map((id) => found.get(id));
+    }),
+    comment: byKey(db, CommentEntity, "id"),
+    commentsByCase: manyByKey(db, CommentEntity, "caseId", { createdAt: "ASC" }),
+    optionsByCase: manyByKey(db, PathwayOptionEntity, "caseId", { createdAt: "ASC" }),
+    record: byKey(db, MedicalRecordEntity, "id"),
+    consentsByPatient: manyByKey(db, ConsentEntity, "patientId", { grantedAt: "DESC" }),
+    /** Countries covered by a patient's active cross-border consents. */
+    consentCountriesByPatient: new DataLoader<string, string[]>(async (patientIds) => {
+      const rows = await db.getRepository(ConsentEntity).find({
+        where: { patientId: In([...patientIds]), revokedAt: IsNull(), scope: ConsentScope.CROSS_BORDER_REVIEW },
+      });
+      const countries = new Map<string, Set<string>>(patientIds.map((id) => [id, new Set()]));
+      for (const row of rows) for (const country of row.destinationCountries) countries.get(row.patientId)?.add(country);
+      return patientIds.map((id) => [...countries.get(id)!]);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

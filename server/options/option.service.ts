@@ -1,0 +1,61 @@
+import { canContribute, canSeeOption } from "../auth/policy.js";
+import type { RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { BadUserInputError, NotFoundError } from "../errors.js";
+import { CaseEventType, OptionStatus } from "../common/enums.js";
+import { optionalText, requireText } from "../common/input.js";
+import { LIMITS } from "../common/limits.js";
+import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { isTerminal } from "../cases/workflow.js";
+import { appendEvents } from "../events/outbox.js";
+import type { ProposePathwayOptionInput } from "./pathway-option.input.js";
+import { PathwayOptionEntity } from "./pathway-option.entity.js";
+
+export async function proposePathwayOption(ctx: RequestContext, input: ProposePathwayOptionInput): Promise<PathwayOptionEntity> {
+  const title = requireText(input.title, "input.title", LIMITS.title);
+  const description = requireText(input.description, "input.description", LIMITS.longText);
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
+    if (!canContribute(view)) throw new NotFoundError("Case");
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
+    const row = await manager.save(
+      manager.create(PathwayOptionEntity, {
+        caseId: caseRow.id,
+        kind: input.kind,
+        title,
+        description,
+        evidence: optionalText(input.evidence, "input.evidence", LIMITS.longText),
+        eligibility: optionalText(input.eligibility, "input.eligibility", LIMITS.longText),
+        complexity: input.complexity,
+        status: OptionStatus.PROPOSED,
+        proposedByUserId: ctx.viewer!.userId,
+      }),
+    );
+    await audit(ctx, { action: "PROPOSE_OPTION", objectType: "PathwayOption", objectId: row.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.OPTION_PROPOSED, subjectId: row.id }]);
+    return row;
+  });
+}
+
+/** Coordinators decide which options are presented to the patient. */
+export async function setPathwayOptionStatus(ctx: RequestContext, id: string, status: OptionStatus): Promise<PathwayOptionEntity> {
+  return ctx.db.transaction(async (manager) => {
+    const option = await manager.findOneBy(PathwayOptionEntity, { id });
+    if (!option) throw new NotFoundError("PathwayOption");
+    const { row: caseRow } = await lockVisibleCase(ctx, manager, option.caseId);
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
+    if (option.status === status) return option;
+    const from = option.status;
+    option.status = status;
+    option.updatedAt = new Date();
+    await manager.save(option);
+    await audit(ctx, { action: "SET_OPTION_STATUS", objectType: "PathwayOption", objectId: id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.OPTION_UPDATED, subjectId: id, note: `${from} -> ${status}` }]);
+    return option;
+  });
+}
+
+export async function visibleOptions(ctx: RequestContext, visible: VisibleCase): Promise<PathwayOptionEntity[]> {
+  const rows = await ctx.loaders.optionsByCase.load(visible.row.id);
+  return rows.filter((row) => canSeeOption(visible.view, visible.row, row));
+}

@@ -1,0 +1,52 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../context.js";
+import { CaseType } from "../cases/case.type.js";
+import { noteCaseRead } from "../cases/case-access.js";
+import { ConsentType } from "../consents/consent.type.js";
+import { consentsOf } from "../consents/consent.service.js";
+import { CreatePatientInput } from "./patient.input.js";
+import { accessLog, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
+import { AccessLogEntryType, PatientType } from "./patient.type.js";
+
+/** Patients are reached only by staff and by the patient themself (findVisiblePatient). */
+@Resolver(() => PatientType)
+export class PatientResolver {
+  @Query(() => PatientType, { nullable: true })
+  async patient(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<PatientType> {
+    return toPatientType(ctx, await findVisiblePatient(ctx, id));
+  }
+
+  @Mutation(() => PatientType)
+  async createPatient(@Ctx() ctx: RequestContext, @Arg("input") input: CreatePatientInput): Promise<PatientType> {
+    return toPatientType(ctx, await createPatient(ctx, input));
+  }
+
+  @FieldResolver(() => String)
+  async email(@Ctx() ctx: RequestContext, @Root() patient: PatientType): Promise<string> {
+    return (await ctx.loaders.user.load(patient.userId))?.email ?? "";
+  }
+
+  @FieldResolver(() => [CaseType])
+  async cases(@Ctx() ctx: RequestContext, @Root() patient: PatientType): Promise<CaseType[]> {
+    const view = ctx.viewer?.patientId === patient.id ? "OWNER" : "STAFF";
+    const rows = await ctx.loaders.casesByPatient.load(patient.id);
+    return rows.map((row) => {
+      noteCaseRead(ctx, row);
+      return CaseType.from(row, view);
+    });
+  }
+
+  @FieldResolver(() => [ConsentType])
+  async consents(@Ctx() ctx: RequestContext, @Root() patient: PatientType): Promise<ConsentType[]> {
+    return (await consentsOf(ctx, patient.id)).map(ConsentType.from);
+  }
+
+  @FieldResolver(() => [AccessLogEntryType], { description: "Who read or changed this patient's file, newest first." })
+  accessLog(
+    @Ctx() ctx: RequestContext,
+    @Root() patient: PatientType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
+  ): Promise<AccessLogEntryType[]> {
+    return accessLog(ctx, patient.id, first ?? 50);
+  }
+}

@@ -1,0 +1,99 @@
+import { open, seal } from "../auth/field-crypto.js";
+import { isStaff } from "../auth/policy.js";
+import type { RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { AuditEntryEntity } from "../audit/audit-entry.entity.js";
+import { BadUserInputError, NotFoundError } from "../errors.js";
+import { Role } from "../common/enums.js";
+import { dateOnly, normaliseEmail, requireText } from "../common/input.js";
+import { LIMITS } from "../common/limits.js";
+import { conflictOnUnique } from "../db/constraint-errors.js";
+import { EMAIL_TAKEN } from "../users/user.service.js";
+import { UserEntity } from "../users/user.entity.js";
+import type { CreatePatientInput } from "./patient.input.js";
+import { PatientEntity } from "./patient.entity.js";
+import { PatientType } from "./patient.type.js";
+
+/** A patient account has no password until its owner activates it (issueAccountInvitation). */
+export async function createPatient(ctx: RequestContext, input: CreatePatientInput): Promise<PatientEntity> {
+  const dateOfBirth = dateOnly(input.dateOfBirth);
+  if (dateOfBirth > dateOnly(new Date()) || dateOfBirth < "1900-01-01") {
+    throw new BadUserInputError("input.dateOfBirth", "input.dateOfBirth must be a past date after 1900");
+  }
+  const fullName = requireText(input.fullName, "input.fullName", LIMITS.name);
+  const ring = ctx.runtime.keyRing;
+  return ctx.db
+    .transaction(async (manager) => {
+      const user = await manager.save(
+        manager.create(UserEntity, { email: normaliseEmail(input.email), role: Role.PATIENT, displayName: fullName, passwordHash: null }),
+      );
+      const patient = await manager.save(
+        manager.create(PatientEntity, {
+          userId: user.id,
+          fullName,
+          dateOfBirthEnc: seal(ring, dateOfBirth),
+          healthCardNumberEnc: input.healthCardNumber ? seal(ring, input.healthCardNumber.trim()) : null,
+          preferredLanguage: input.preferredLanguage,
+        }),
+      );
+      await audit(ctx, { action: "CREATE_PATIENT", objectType: "Patient", objectId: patient.id, patientId: patient.id }, manager);
+      return patient;
+    })
+    .catch((error) => conflictOnUnique(error, EMAIL_TAKEN));
+}
+
+/** Staff see every patient; a patient sees only themself; reviewers never see one. */
+export async function findVisiblePatient(ctx: RequestContext, patientId: string): Promise<PatientEntity> {
+  const viewer = ctx.viewer;
+  const patient = await ctx.loaders.patient.load(patientId);
+  if (!viewer || !patient || !(isStaff(viewer) || viewer.patientId === patient.id)) throw new NotFoundError("Patient");
+  return patient;
+}
+
+/** Decrypts the identifiers for a viewer who may see them, and notes the read for the audit trail. */
+export function toPatientType(ctx: RequestContext, row: PatientEntity): PatientType {
+  ctx.pendingReads.push({ action: "READ_PATIENT", objectType: "Patient", objectId: row.id, patientId: row.id });
+  const ring = ctx.runtime.keyRing;
+  return Object.assign(new PatientType(), {
+    id: row.id,
+    userId: row.userId,
+    fullName: row.fullName,
+    dateOfBirth: open(ring, row.dateOfBirthEnc),
+    healthCardNumber: row.healthCardNumberEnc ? open(ring, row.healthCardNumberEnc) : null,
+    preferredLanguage: row.preferredLanguage,
+  });
+}
+
+const ACTION_WORDS: Record<string, string> = {
+  READ_CASE: "opened your case",
+  READ_PATIENT: "viewed your details",
+  CREATE_PATIENT: "created your file",
+  OPEN_CASE: "opened a case for you",
+  TRANSITION_CASE: "moved your case to its next step",
+  ADD_RECORD: "added a medical record",
+  UPLOAD_DOCUMENT: "uploaded a document",
+  DOWNLOAD_DOCUMENT: "downloaded a document",
+  SHARE_RECORD: "shared a redacted record with the reviewers",
+  RECORD_CONSENT: "recorded your consent",
+  REVOKE_CONSENT: "revoked your consent",
+};
+
+/** Who read or changed the patient's file, newest first, in plain words. */
+export async function accessLog(ctx: RequestContext, patientId: string, first: number) {
+  const limit = Math.min(Math.max(first, 0), 500);
+  const rows = await ctx.db
+    .getRepository(AuditEntryEntity)
+    .createQueryBuilder("a")
+    .leftJoin(UserEntity, "u", "u.id = a.actor_user_id")
+    .select(["a.at AS at", "a.action AS action", "a.actor_role AS actor_role", "u.display_name AS actor_name"])
+    .where("a.patient_id = :patientId AND a.outcome = 'ALLOWED' AND a.actor_user_id IS NOT NULL", { patientId })
+    .orderBy("a.id", "DESC")
+    .limit(limit)
+    .getRawMany<{ at: Date; action: string; actor_role: Role; actor_name: string | null }>();
+  return rows.map((row) => ({
+    at: row.at,
+    actorName: row.actor_name ?? "A former user",
+    actorRole: row.actor_role,
+    action: ACTION_WORDS[row.action] ?? row.action.toLowerCase().replace(/_/g, " "),
+  }));
+}

@@ -1,0 +1,21 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Language, Role } from "../common/enums.js";
+import { DateScalar } from "../common/scalars.js";
+
+@ObjectType("Patient")
+export class PatientType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { description: "The patient's own account (see issueAccountInvitation)." }) userId!: string;
+  @Field() fullName!: string;
+  @Field(() => DateScalar) dateOfBirth!: string;
+  @Field(() => String, { nullable: true }) healthCardNumber!: string | null;
+  @Field(() => Language) preferredLanguage!: Language;
+}
+
+@ObjectType("AccessLogEntry")
+export class AccessLogEntryType {
+  @Field() at!: Date;
+  @Field() actorName!: string;
+  @Field(() => Role) actorRole!: Role;
+  @Field() action!: string;
+}

@@ -1,0 +1,116 @@
+import crypto from "node:crypto";
+import express, { type Request, type Response } from "express";
+import type { EntityManager } from "typeorm";
+import { verifyDocumentToken, type DocumentPurpose } from "../auth/tokens.js";
+import { buildContext, flushReadAudit, loadViewer, type RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { asDomainError, logUnexpected } from "../errors.js";
+import { CaseEventType } from "../common/enums.js";
+import { isTerminal } from "../cases/workflow.js";
+import { appendEvents } from "../events/outbox.js";
+import type { Runtime } from "../runtime.js";
+import { MAX_DOCUMENT_BYTES } from "./document-store.js";
+import { MedicalRecordEntity } from "./medical-record.entity.js";
+import { findVisibleRecord, mayUpload } from "./record.service.js";
+import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
+
+/** What may be uploaded, with the extension a download is named with. */
+export const DOCUMENT_TYPES: Record<string, string> = {
+  "application/pdf": "pdf",
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/tiff": "tif",
+  "application/dicom": "dcm",
+  "text/plain": "txt",
+};
+
+/** Marks a URL's token as used; false when it already was. */
+async function spendToken(manager: EntityManager, jti: string, expiresAt: Date): Promise<boolean> {
+  const rows: unknown[] = await manager.query(`INSERT INTO used_url_token (jti, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING jti`, [jti, expiresAt]);
+  return rows.length === 1;
+}
+
+const fail = (res: Response, status: number, code: string, field?: string) => res.status(status).json(field ? { code, field } : { code });
+
+/** A signed, single-purpose, single-use URL: resolves to its record and a context for its user. */
+async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) {
+  const claims = await verifyDocumentToken(runtime.jwtSecret, purpose, String(req.params.token));
+  if (!claims) return undefined;
+  const spent = await runtime.db.getRepository(UsedUrlTokenEntity).existsBy({ jti: claims.jti });
+  const viewer = spent ? undefined : await loadViewer(runtime, claims.userId);
+  if (!viewer) return undefined;
+  const ctx = buildContext(
+    runtime,
+    { authorization: undefined, clientAddress: req.ip ?? null, publicBaseUrl: "", requestId: crypto.randomUUID() },
+    { viewer, expiresAt: claims.expiresAt.getTime() },
+  );
+  const record = await findVisibleRecord(ctx, claims.recordId).catch(() => undefined);
+  return record ? { ctx, claims, record } : undefined;
+}
+
+function handleError(runtime: Runtime, res: Response, error: unknown, requestId: string) {
+  const domain = asDomainError(error);
+  if (domain?.code === "PAYLOAD_TOO_LARGE") return fail(res, 413, "PAYLOAD_TOO_LARGE");
+  if (domain?.code === "SERVICE_UNAVAILABLE") return fail(res, 503, "SERVICE_UNAVAILABLE");
+  logUnexpected(runtime.logger, error, { requestId, route: "documents" });
+  if (!res.headersSent) fail(res, 500, "INTERNAL_SERVER_ERROR");
+  else res.destroy();
+}
+
+async function upload(runtime: Runtime, req: Request, res: Response) {
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  const redeemed = await redeem(runtime, req, "upload");
+  if (!redeemed || !mayUpload(redeemed.ctx, redeemed.record.row) || redeemed.record.row.uploadedAt || isTerminal(redeemed.record.caseRow.status)) {
+    return fail(res, 404, "NOT_FOUND");
+  }
+  if (!DOCUMENT_TYPES[contentType]) return fail(res, 415, "BAD_USER_INPUT", "contentType");
+  if (Number(req.headers["content-length"] ?? 0) > MAX_DOCUMENT_BYTES) return fail(res, 413, "PAYLOAD_TOO_LARGE");
+  const { ctx, claims, record } = redeemed;
+  // Each attempt writes under its own key, so a losing concurrent upload never overwrites the winner.
+  const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, req, MAX_DOCUMENT_BYTES);
+  const saved = await runtime.db.transaction(async (manager) => {
+    const fresh = await spendToken(manager, claims.jti, claims.expiresAt);
+    const current = await manager.findOne(MedicalRecordEntity, { where: { id: record.row.id }, lock: { mode: "pessimistic_write" } });
+    if (!fresh || !current || current.uploadedAt) return false;
+    await manager.update(MedicalRecordEntity, { id: current.id }, { contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, storage: stored.storage, uploadedAt: new Date() });
+    await audit(ctx, { action: "UPLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: current.id, patientId: record.caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: current.caseId, type: CaseEventType.RECORD_UPLOADED, subjectId: current.id }]);
+    return true;
+  });
+  if (!saved) return fail(res, 409, "CONFLICT");
+  res.status(201).json({ id: record.row.id, sha256: stored.sha256, sizeBytes: stored.sizeBytes });
+}
+
+async function download(runtime: Runtime, req: Request, res: Response) {
+  const redeemed = await redeem(runtime, req, "download");
+  if (!redeemed || !redeemed.record.row.uploadedAt || !redeemed.record.row.storage) return fail(res, 404, "NOT_FOUND");
+  const { ctx, claims, record } = redeemed;
+  if (!(await spendToken(runtime.db.manager, claims.jti, claims.expiresAt))) return fail(res, 404, "NOT_FOUND");
+  await audit(ctx as RequestContext, { action: "DOWNLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: record.row.id, patientId: record.caseRow.patientId });
+  await flushReadAudit(ctx);
+  const row = record.row;
+  res.status(200);
+  res.setHeader("Content-Type", row.contentType ?? "application/octet-stream");
+  res.setHeader("Content-Length", String(row.sizeBytes ?? 0));
+  // Named by record id: titles may carry identifiers.
+  res.setHeader("Content-Disposition", `attachment; filename="${row.id}.${DOCUMENT_TYPES[row.contentType ?? ""] ?? "bin"}"`);
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Content-SHA256", row.sha256 ?? "");
+  const stream = runtime.documents.read(row.storage as never);
+  stream.on("error", (error) => handleError(runtime, res, error, ctx.requestId));
+  stream.pipe(res);
+}
+
+/** Document bytes travel over plain HTTP, never inside GraphQL. */
+export function documentRoutes(runtime: Runtime) {
+  const router = express.Router();
+  const wrap = (handler: (runtime: Runtime, req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response) => {
+    handler(runtime, req, res).catch((error) => {
+      req.resume();
+      handleError(runtime, res, error, crypto.randomUUID());
+    });
+  };
+  router.put("/documents/upload/:token", wrap(upload));
+  router.get("/documents/download/:token", wrap(download));
+  return router;
+}

@@ -1,0 +1,98 @@
+import { canSeeRecord, isStaff } from "../auth/policy.js";
+import { signDocumentToken } from "../auth/tokens.js";
+import type { RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { BadUserInputError, NotFoundError } from "../errors.js";
+import { CaseEventType, Role } from "../common/enums.js";
+import { dateOnly, requireText } from "../common/input.js";
+import { LIMITS } from "../common/limits.js";
+import { findVisibleCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { isTerminal } from "../cases/workflow.js";
+import { appendEvents } from "../events/outbox.js";
+import type { AddMedicalRecordInput } from "./medical-record.input.js";
+import { MedicalRecordEntity } from "./medical-record.entity.js";
+
+export interface VisibleRecord {
+  row: MedicalRecordEntity;
+  view: VisibleCase["view"];
+}
+
+/** Coordinators add records to any case; a patient to their own. Closed or withdrawn cases take no more. */
+export async function addMedicalRecord(ctx: RequestContext, input: AddMedicalRecordInput): Promise<VisibleRecord> {
+  const title = requireText(input.title, "input.title", LIMITS.title);
+  const documentDate = input.documentDate ? dateOnly(input.documentDate) : null;
+  if (documentDate && documentDate > dateOnly(new Date())) throw new BadUserInputError("input.documentDate", "input.documentDate is in the future");
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
+    if (view !== "STAFF" && view !== "OWNER") throw new NotFoundError("Case");
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed to new records");
+    const row = await manager.save(
+      manager.create(MedicalRecordEntity, {
+        caseId: caseRow.id,
+        kind: input.kind,
+        title,
+        language: input.language,
+        documentDate,
+        addedByUserId: ctx.viewer!.userId,
+        sharedWithReviewers: false,
+      }),
+    );
+    await audit(ctx, { action: "ADD_RECORD", objectType: "MedicalRecord", objectId: row.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.RECORD_ADDED, subjectId: row.id }]);
+    return { row, view };
+  });
+}
+
+/** A coordinator shares a record with the reviewers once they confirm its document is redacted. */
+export async function shareRecordWithReviewers(ctx: RequestContext, id: string, redactionConfirmed: boolean): Promise<VisibleRecord> {
+  if (!redactionConfirmed) {
+    throw new BadUserInputError("redactionConfirmed", "Confirm that the identifiers were removed from the document before sharing it");
+  }
+  return ctx.db.transaction(async (manager) => {
+    const record = await manager.findOneBy(MedicalRecordEntity, { id });
+    if (!record) throw new NotFoundError("MedicalRecord");
+    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, record.caseId);
+    if (!record.uploadedAt) throw new BadUserInputError("id", "The record's document has not been uploaded yet");
+    if (record.sharedWithReviewers) return { row: record, view };
+    record.sharedWithReviewers = true;
+    record.sharedAt = new Date();
+    await manager.save(record);
+    await audit(ctx, { action: "SHARE_RECORD", objectType: "MedicalRecord", objectId: record.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.RECORD_SHARED, subjectId: record.id }]);
+    return { row: record, view };
+  });
+}
+
+/** The records of a case that this view may see. */
+export async function visibleRecords(ctx: RequestContext, visible: VisibleCase): Promise<MedicalRecordEntity[]> {
+  const rows = await ctx.loaders.recordsByCase.load(visible.row.id);
+  return rows.filter((row) => canSeeRecord(visible.view, row));
+}
+
+export async function uploadUrl(ctx: RequestContext, record: VisibleRecord): Promise<string | null> {
+  const viewer = ctx.viewer;
+  if (!viewer || record.row.uploadedAt || record.row.addedByUserId !== viewer.userId) return null;
+  const caseRow = await ctx.loaders.case.load(record.row.caseId);
+  if (!caseRow || isTerminal(caseRow.status)) return null;
+  const token = await signDocumentToken(ctx.runtime.jwtSecret, "upload", record.row.id, viewer.userId);
+  return `${ctx.publicBaseUrl}/documents/upload/${token}`;
+}
+
+export async function downloadUrl(ctx: RequestContext, record: VisibleRecord): Promise<string | null> {
+  const viewer = ctx.viewer;
+  if (!viewer || !record.row.uploadedAt || !canSeeRecord(record.view, record.row)) return null;
+  const token = await signDocumentToken(ctx.runtime.jwtSecret, "download", record.row.id, viewer.userId);
+  return `${ctx.publicBaseUrl}/documents/download/${token}`;
+}
+
+/** A record by id as the viewer may see it (through its case), or NOT_FOUND. */
+export async function findVisibleRecord(ctx: RequestContext, id: string): Promise<VisibleRecord & { caseRow: VisibleCase["row"] }> {
+  const row = await ctx.loaders.record.load(id);
+  if (!row) throw new NotFoundError("MedicalRecord");
+  const visible = await findVisibleCase(ctx, row.caseId).catch(() => undefined);
+  if (!visible || !canSeeRecord(visible.view, row)) throw new NotFoundError("MedicalRecord");
+  return { row, view: visible.view, caseRow: visible.row };
+}
+
+export const mayUpload = (ctx: RequestContext, record: MedicalRecordEntity) =>
+  ctx.viewer !== null && record.addedByUserId === ctx.viewer.userId && (isStaff(ctx.viewer) || ctx.viewer.role === Role.PATIENT);

@@ -1,0 +1,42 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { isStaff } from "../auth/policy.js";
+import type { RequestContext } from "../context.js";
+import { AssignmentStatus } from "../common/enums.js";
+import { ReviewAssignmentType } from "../reviews/review-assignment.type.js";
+import { listReviewers, updateReviewerProfile } from "../users/user.service.js";
+import { ReviewerFilter, ReviewerProfileInput } from "./reviewer.input.js";
+import { ReviewerType } from "./reviewer.type.js";
+
+@Resolver(() => ReviewerType)
+export class ReviewerResolver {
+  @Query(() => [ReviewerType])
+  async reviewers(@Ctx() ctx: RequestContext, @Arg("filter", () => ReviewerFilter, { nullable: true }) filter: ReviewerFilter | null): Promise<ReviewerType[]> {
+    return (await listReviewers(ctx, filter)).map(ReviewerType.from);
+  }
+
+  @Mutation(() => ReviewerType)
+  async updateReviewerProfile(
+    @Ctx() ctx: RequestContext,
+    @Arg("reviewerId", () => ID) reviewerId: string,
+    @Arg("input") input: ReviewerProfileInput,
+  ): Promise<ReviewerType> {
+    return ReviewerType.from(await updateReviewerProfile(ctx, reviewerId, input));
+  }
+
+  @FieldResolver(() => String)
+  async displayName(@Ctx() ctx: RequestContext, @Root() reviewer: ReviewerType): Promise<string> {
+    return (await ctx.loaders.user.load(reviewer.userId))?.displayName ?? "";
+  }
+
+  @FieldResolver(() => [ReviewAssignmentType], { description: "Visible to the reviewer themself and to coordinators and admins." })
+  async assignments(
+    @Ctx() ctx: RequestContext,
+    @Root() reviewer: ReviewerType,
+    @Arg("status", () => [AssignmentStatus], { nullable: true }) status: AssignmentStatus[] | null,
+  ): Promise<ReviewAssignmentType[]> {
+    const viewer = ctx.viewer;
+    if (!viewer || !(isStaff(viewer) || viewer.reviewerId === reviewer.id)) return [];
+    const rows = await ctx.loaders.assignmentsByReviewer.load(reviewer.id);
+    return rows.filter((row) => !status || status.length === 0 || status.includes(row.status)).map((row) => ReviewAssignmentType.from(row, true));
+  }
+}

@@ -1,0 +1,70 @@
+import type { EntityManager } from "typeorm";
+import type { RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { BadUserInputError, ConflictError, NotFoundError } from "../errors.js";
+import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
+import { optionalText, requireText } from "../common/input.js";
+import { LIMITS } from "../common/limits.js";
+import { lockVisibleCase } from "../cases/case-access.js";
+import { isTerminal } from "../cases/workflow.js";
+import { appendEvents } from "../events/outbox.js";
+import { ReviewerEntity } from "../reviewers/reviewer.entity.js";
+import { ReviewAssignmentEntity } from "./review-assignment.entity.js";
+
+export async function inviteReviewer(ctx: RequestContext, caseId: string, reviewerId: string, dueAt: Date | null | undefined): Promise<ReviewAssignmentEntity> {
+  if (dueAt && dueAt.getTime() < Date.now()) throw new BadUserInputError("dueAt", "dueAt is in the past");
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow } = await lockVisibleCase(ctx, manager, caseId);
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("caseId", "The case is closed");
+    const reviewer = await manager.findOneBy(ReviewerEntity, { id: reviewerId });
+    if (!reviewer) throw new NotFoundError("Reviewer");
+    const existing = await manager.findOneBy(ReviewAssignmentEntity, { caseId, reviewerId });
+    if (existing) throw new ConflictError("This reviewer is already invited to this case", "reviewerId");
+    const assignment = await manager.save(
+      manager.create(ReviewAssignmentEntity, { caseId, reviewerId, status: AssignmentStatus.INVITED, dueAt: dueAt ?? null }),
+    );
+    await audit(ctx, { action: "INVITE_REVIEWER", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId, type: CaseEventType.REVIEWER_INVITED, subjectId: assignment.id }]);
+    return assignment;
+  });
+}
+
+/** The viewer's own assignment, locked, with its case checked visible to them. */
+async function lockOwnAssignment(ctx: RequestContext, manager: EntityManager, assignmentId: string) {
+  const assignment = await manager.findOne(ReviewAssignmentEntity, { where: { id: assignmentId }, lock: { mode: "pessimistic_write" } });
+  if (!assignment || assignment.reviewerId !== ctx.viewer!.reviewerId) throw new NotFoundError("ReviewAssignment");
+  const visible = await lockVisibleCase(ctx, manager, assignment.caseId).catch(() => undefined);
+  if (!visible) throw new NotFoundError("ReviewAssignment");
+  return { assignment, caseRow: visible.row };
+}
+
+export async function respondToInvitation(ctx: RequestContext, assignmentId: string, accept: boolean, reason: string | null | undefined): Promise<ReviewAssignmentEntity> {
+  const declineReason = optionalText(reason, "reason", LIMITS.shortText);
+  return ctx.db.transaction(async (manager) => {
+    const { assignment, caseRow } = await lockOwnAssignment(ctx, manager, assignmentId);
+    if (assignment.status !== AssignmentStatus.INVITED) throw new ConflictError(`The invitation was already answered (${assignment.status})`);
+    assignment.status = accept ? AssignmentStatus.ACCEPTED : AssignmentStatus.DECLINED;
+    assignment.respondedAt = new Date();
+    assignment.declineReason = accept ? null : declineReason;
+    await manager.save(assignment);
+    await audit(ctx, { action: accept ? "ACCEPT_INVITATION" : "DECLINE_INVITATION", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.INVITATION_ANSWERED, subjectId: assignment.id, note: accept ? "accepted" : "declined" }]);
+    return assignment;
+  });
+}
+
+const REVIEW_STATUSES: readonly CaseStatus[] = [CaseStatus.PATHWAY_ASSESSMENT, CaseStatus.OPTION_MAPPING];
+
+export async function submitReview(ctx: RequestContext, assignmentId: string, opinion: string): Promise<ReviewAssignmentEntity> {
+  const text = requireText(opinion, "opinion", LIMITS.longText);
+  return ctx.db.transaction(async (manager) => {
+    const { assignment, caseRow } = await lockOwnAssignment(ctx, manager, assignmentId);
+    if (assignment.status !== AssignmentStatus.ACCEPTED) throw new ConflictError(`Only an accepted invitation takes a review (this one is ${assignment.status})`);
+    if (!REVIEW_STATUSES.includes(caseRow.status)) throw new BadUserInputError("assignmentId", "Reviews are submitted during pathway assessment");
+    Object.assign(assignment, { status: AssignmentStatus.SUBMITTED, opinion: text, submittedAt: new Date() });
+    await manager.save(assignment);
+    await audit(ctx, { action: "SUBMIT_REVIEW", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.REVIEW_SUBMITTED, subjectId: assignment.id }]);
+    return assignment;
+  });
+}

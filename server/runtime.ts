@@ -1,0 +1,33 @@
+import path from "node:path";
+import type { DataSource } from "typeorm";
+import type { Config } from "./config.js";
+import { createKeyRing, type KeyRing } from "./auth/field-crypto.js";
+import { createLoginLimiter, type LoginLimiter } from "./auth/login-limiter.js";
+import { loadSecrets } from "./db/secrets.js";
+import type { Logger } from "./logger.js";
+import { createFileDocumentStore, type DocumentStore } from "./records/document-store.js";
+
+/** What lives as long as the process: built once, shared by every request. */
+export interface Runtime {
+  config: Config;
+  db: DataSource;
+  logger: Logger;
+  jwtSecret: Uint8Array;
+  keyRing: KeyRing;
+  documents: DocumentStore;
+  loginLimiter: LoginLimiter;
+}
+
+export async function createRuntime(config: Config, db: DataSource, logger: Logger): Promise<Runtime> {
+  const secrets = await loadSecrets(db, config);
+  const keyRing = createKeyRing(secrets.encryptionKey, secrets.previousEncryptionKeys);
+  return {
+    config,
+    db,
+    logger,
+    jwtSecret: secrets.jwtSecret,
+    keyRing,
+    documents: createFileDocumentStore(path.join(config.dataDir, "documents"), keyRing),
+    loginLimiter: createLoginLimiter(db, config.loginLimitPerAccount, config.loginLimitPerAddress),
+  };
+}

@@ -1,0 +1,127 @@
+import type { EntityManager } from "typeorm";
+import { containsIdentifier, identifyingFragments } from "../auth/deidentify.js";
+import { open } from "../auth/field-crypto.js";
+import { canSeeSummary } from "../auth/policy.js";
+import type { RequestContext } from "../context.js";
+import { audit } from "../audit/audit.service.js";
+import { BadUserInputError, NotFoundError } from "../errors.js";
+import { CaseEventType, type Language } from "../common/enums.js";
+import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { isTerminal } from "../cases/workflow.js";
+import { appendEvents } from "../events/outbox.js";
+import { PatientEntity } from "../patients/patient.entity.js";
+import { UserEntity } from "../users/user.entity.js";
+import { CaseSummaryEntity } from "./case-summary.entity.js";
+import type { SaveCaseSummaryInput } from "./case-summary.input.js";
+
+const CONTENT_FIELDS = [
+  "primaryCancer",
+  "histology",
+  "stage",
+  "biomarkers",
+  "ecogPerformanceStatus",
+  "treatmentHistory",
+  "currentPlan",
+  "questionsForReviewers",
+] as const;
+
+/** Reviewers will read this text: refuse it when it names the patient. */
+async function assertDeidentified(ctx: RequestContext, manager: EntityManager, patientId: string, fields: Array<[string, string]>): Promise<void> {
+  const patient = await manager.findOneByOrFail(PatientEntity, { id: patientId });
+  const user = await manager.findOneByOrFail(UserEntity, { id: patient.userId });
+  const fragments = identifyingFragments({
+    fullName: patient.fullName,
+    dateOfBirth: open(ctx.runtime.keyRing, patient.dateOfBirthEnc),
+    email: user.email,
+    healthCardNumber: patient.healthCardNumberEnc ? open(ctx.runtime.keyRing, patient.healthCardNumberEnc) : null,
+  });
+  for (const [field, text] of fields) {
+    if (containsIdentifier(text, fragments)) {
+      throw new BadUserInputError(field, `${field} contains an identifier of the patient; reviewers must not receive it`);
+    }
+  }
+}
+
+/** The free text of a summary, by the input field it came from. */
+function textFields(summary: Partial<CaseSummaryEntity>, prefix: string): Array<[string, string]> {
+  const texts: Array<[string, string]> = [];
+  for (const key of ["primaryCancer", "histology", "stage", "treatmentHistory", "currentPlan"] as const) {
+    const value = summary[key];
+    if (value) texts.push([`${prefix}.${key}`, value]);
+  }
+  (summary.biomarkers ?? []).forEach((b, i) => texts.push([`${prefix}.biomarkers.${i}`, `${b.name} ${b.result}`]));
+  (summary.questionsForReviewers ?? []).forEach((q, i) => texts.push([`${prefix}.questionsForReviewers.${i}`, q]));
+  return texts;
+}
+
+/** Saving makes version n+1 for the case and language, copying what the input omits. */
+export async function saveCaseSummary(ctx: RequestContext, input: SaveCaseSummaryInput): Promise<CaseSummaryEntity> {
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow } = await lockVisibleCase(ctx, manager, input.caseId);
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
+    const previous = await manager.findOne(CaseSummaryEntity, { where: { caseId: caseRow.id, language: input.language }, order: { version: "DESC" } });
+    const next = manager.create(CaseSummaryEntity, {
+      caseId: caseRow.id,
+      language: input.language,
+      version: (previous?.version ?? 0) + 1,
+      translationOfId: input.translationOfId === undefined ? (previous?.translationOfId ?? null) : input.translationOfId,
+      createdByUserId: ctx.viewer!.userId,
+      publishedAt: null,
+    });
+    for (const field of CONTENT_FIELDS) {
+      const given = input[field];
+      (next as unknown as Record<string, unknown>)[field] = given === undefined ? (previous?.[field] ?? null) : given;
+    }
+    next.biomarkers = (next.biomarkers ?? []).map((b) => ({ name: b.name.trim(), result: b.result.trim() }));
+    next.questionsForReviewers = (next.questionsForReviewers ?? []).map((q) => q.trim());
+    if (next.translationOfId) {
+      const source = await manager.findOneBy(CaseSummaryEntity, { id: next.translationOfId, caseId: caseRow.id });
+      if (!source || !source.publishedAt || source.translationOfId || source.language === input.language) {
+        throw new BadUserInputError("input.translationOfId", "A translation must point at a published source summary of this case in another language");
+      }
+    }
+    await assertDeidentified(ctx, manager, caseRow.patientId, textFields(next, "input"));
+    return manager.save(next);
+  });
+}
+
+/** Publishing freezes a draft and tells everyone following the case. */
+export async function publishCaseSummary(ctx: RequestContext, id: string): Promise<{ row: CaseSummaryEntity; view: VisibleCase["view"] }> {
+  return ctx.db.transaction(async (manager) => {
+    const summary = await manager.findOneBy(CaseSummaryEntity, { id });
+    if (!summary) throw new NotFoundError("CaseSummary");
+    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, summary.caseId);
+    if (summary.publishedAt) throw new BadUserInputError("id", "This summary version is already published");
+    const newer = await manager
+      .createQueryBuilder(CaseSummaryEntity, "s")
+      .where("s.case_id = :caseId AND s.language = :language AND s.version > :version AND s.published_at IS NOT NULL", summary)
+      .getExists();
+    if (newer) throw new BadUserInputError("id", "A newer version in this language is already published");
+    summary.publishedAt = new Date();
+    await manager.update(CaseSummaryEntity, { id }, { publishedAt: summary.publishedAt });
+    await audit(ctx, { action: "PUBLISH_SUMMARY", objectType: "CaseSummary", objectId: id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.SUMMARY_PUBLISHED, subjectId: id }]);
+    return { row: summary, view };
+  });
+}
+
+export async function visibleSummaries(ctx: RequestContext, visible: VisibleCase): Promise<CaseSummaryEntity[]> {
+  const rows = await ctx.loaders.summariesByCase.load(visible.row.id);
+  return rows.filter((row) => canSeeSummary(visible.view, row));
+}
+
+/** The newest published summary of the case in that language. */
+export async function newestPublished(ctx: RequestContext, caseId: string, language: Language): Promise<CaseSummaryEntity | null> {
+  const rows = await ctx.loaders.summariesByCase.load(caseId);
+  const published = rows.filter((row) => row.language === language && row.publishedAt);
+  return published.length > 0 ? published[published.length - 1] : null;
+}
+
+/** A translation is stale once a newer version of its source has been published. */
+export async function isStale(ctx: RequestContext, summary: CaseSummaryEntity): Promise<boolean> {
+  if (!summary.translationOfId) return false;
+  const source = await ctx.loaders.summary.load(summary.translationOfId);
+  if (!source) return false;
+  const newest = await newestPublished(ctx, summary.caseId, source.language);
+  return newest !== null && newest.version > source.version;
+}

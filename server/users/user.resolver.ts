@@ -1,0 +1,31 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../context.js";
+import { Role } from "../common/enums.js";
+import { PatientType } from "../patients/patient.type.js";
+import { toPatientType } from "../patients/patient.service.js";
+import { ReviewerType } from "../reviewers/reviewer.type.js";
+import { CreateUserInput } from "./user.input.js";
+import { createUser } from "./user.service.js";
+import { UserType } from "./user.type.js";
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @Mutation(() => UserType)
+  async createUser(@Ctx() ctx: RequestContext, @Arg("input") input: CreateUserInput): Promise<UserType> {
+    return UserType.from(await createUser(ctx, input));
+  }
+
+  @FieldResolver(() => PatientType, { nullable: true, description: "The patient profile of a PATIENT user." })
+  async patient(@Ctx() ctx: RequestContext, @Root() user: UserType): Promise<PatientType | null> {
+    if (user.role !== Role.PATIENT) return null;
+    const patient = await ctx.loaders.patientByUser.load(user.id);
+    return patient ? toPatientType(ctx, patient) : null;
+  }
+
+  @FieldResolver(() => ReviewerType, { nullable: true, description: "The reviewer profile of a REVIEWER user." })
+  async reviewer(@Ctx() ctx: RequestContext, @Root() user: UserType): Promise<ReviewerType | null> {
+    if (user.role !== Role.REVIEWER) return null;
+    const reviewer = await ctx.loaders.reviewerByUser.load(user.id);
+    return reviewer ? ReviewerType.from(reviewer) : null;
+  }
+}
