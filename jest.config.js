@@ -15,7 +15,9 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/test/bench/"],
-  transform: { "^.+\\.tsx?$": swc },
+  // jose 6 ships ESM only; Node 20 requires it natively, jest's runtime needs it compiled.
+  transform: { "^.+\\.tsx?$": swc, "/node_modules/jose/.+\\.js$": swc },
+  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   setupFiles: ["<rootDir>/test/support/setup-env.ts"],
   globalSetup: "<rootDir>/test/support/global-setup.ts",

@@ -1,0 +1,84 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { DataSource } from "typeorm";
+import { createApp, type App } from "../../server/app";
+import { loadConfig, type Config } from "../../server/config";
+import { createDataSource } from "../../server/db/data-source";
+import { createLogger } from "../../server/logger";
+import { createRuntime, type Runtime } from "../../server/runtime";
+import { createTestDatabase } from "./database";
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+  headers: Headers;
+  raw: string;
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  runtime: Runtime;
+  db: DataSource;
+  config: Config;
+  /** Every SQL statement the server sent, in order (clear it between measurements). */
+  statements: string[];
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The real server (HTTP, GraphQL, documents) on its own database, on a free port. */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-data-"));
+  const config = { ...loadConfig({ NODE_ENV: "test", MERIDIAN_DATA_DIR: dataDir }), databaseUrl: database.url, ...overrides };
+  const statements: string[] = [];
+  const db = createDataSource({ url: database.url, onQuery: (sql) => statements.push(sql) });
+  await db.initialize();
+  const logger = createLogger(process.env.LOG_LEVEL ?? "silent");
+  const runtime = await createRuntime(config, db, logger);
+  const app = await createApp(runtime);
+  const port = await app.listen(0);
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    app,
+    runtime,
+    db,
+    config,
+    statements,
+    async gql(query, variables, token) {
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const raw = await response.text();
+      const body = JSON.parse(raw);
+      return { status: response.status, data: body.data, errors: body.errors, headers: response.headers, raw };
+    },
+    async close() {
+      await app.close();
+      await db.destroy();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The data of a response that must have succeeded (fails the test with the errors otherwise). */
+export function ok<T>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length || !response.data) {
+    throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+  }
+  return response.data;
+}
+
+/** The single error of a response that must have failed. */
+export function failure(response: GraphQLResponse): { message: string; code: string; extensions: Record<string, any> } {
+  if (!response.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(response.data)}`);
+  const [error] = response.errors;
+  return { message: error.message, code: error.extensions?.code, extensions: error.extensions ?? {} };
+}
