@@ -10,7 +10,9 @@ export interface PatientIdentifiers {
   healthCardNumber: string | null;
 }
 
-const squash = (text: string) => text.toLowerCase().normalize("NFKC").replace(/[\s\p{P}\p{S}]+/gu, "");
+// NFKC before lowercasing, so compatibility forms that fold to capitals (e.g. "𝐒𝐌𝐈𝐓𝐇") are lowered too;
+// invisible format characters (soft hyphen, zero-width space) are dropped like spacing.
+const squash = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}\p{Cf}]+/gu, "");
 
 /** The fragments that would identify the patient if they appeared in shared text. */
 export function identifyingFragments(identifiers: PatientIdentifiers): string[] {
