@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { PassThrough } from "node:stream";
 import express, { type Request, type Response } from "express";
 import type { EntityManager } from "typeorm";
 import { verifyDocumentToken, type DocumentPurpose } from "../auth/tokens.js";
@@ -57,6 +58,22 @@ function handleError(runtime: Runtime, res: Response, error: unknown, requestId:
   else res.destroy();
 }
 
+/**
+ * The request body as a stream the document store may destroy when it fails (over the limit).
+ * Destroying the request itself would wedge its keep-alive connection: the 413 would be the last
+ * answer it carries and the client's next request on it would hang or be reset. Piped instead,
+ * the rest of the body is drained (wrap's req.resume()) and the connection stays usable; a client
+ * that goes away mid-upload still fails the store's write.
+ */
+function bodyOf(req: Request): PassThrough {
+  const body = new PassThrough();
+  req.on("error", (error) => body.destroy(error));
+  req.on("close", () => {
+    if (!req.complete) body.destroy(new Error("the upload was aborted"));
+  });
+  return req.pipe(body);
+}
+
 async function upload(runtime: Runtime, req: Request, res: Response) {
   const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   const redeemed = await redeem(runtime, req, "upload");
@@ -67,7 +84,7 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
   if (Number(req.headers["content-length"] ?? 0) > MAX_DOCUMENT_BYTES) return fail(res, 413, "PAYLOAD_TOO_LARGE");
   const { ctx, claims, record } = redeemed;
   // Each attempt writes under its own key, so a losing concurrent upload never overwrites the winner.
-  const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, req, MAX_DOCUMENT_BYTES);
+  const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, bodyOf(req), MAX_DOCUMENT_BYTES);
   const saved = await runtime.db.transaction(async (manager) => {
     const fresh = await spendToken(manager, claims.jti, claims.expiresAt);
     const current = await manager.findOne(MedicalRecordEntity, { where: { id: record.row.id }, lock: { mode: "pessimistic_write" } });

@@ -9,6 +9,8 @@ export interface RawResponse {
   json(): any;
   /** Bytes of the request body the client had written when the response arrived. */
   bytesSent: number;
+  /** Whether the request went out on a kept-alive connection of `agent`. */
+  reusedSocket: boolean;
 }
 
 export interface RawRequestOptions {
@@ -22,6 +24,11 @@ export interface RawRequestOptions {
    */
   headersOnly?: boolean;
   timeoutMs?: number;
+  /**
+   * A keep-alive agent: a streamed body is then ended properly once the answer arrives, and the
+   * connection goes back to the agent for the next request (instead of being destroyed).
+   */
+  agent?: http.Agent;
 }
 
 /**
@@ -35,7 +42,7 @@ export function rawRequest(url: string, options: RawRequestOptions): Promise<Raw
     let settled = false;
     let bytesSent = 0;
     let responded = false;
-    const request = http.request(url, { method: options.method, headers: options.headers, agent: false });
+    const request = http.request(url, { method: options.method, headers: options.headers, agent: options.agent ?? false });
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;
@@ -62,6 +69,7 @@ export function rawRequest(url: string, options: RawRequestOptions): Promise<Raw
           headers: response.headers,
           body,
           bytesSent: sentAtResponse,
+          reusedSocket: request.reusedSocket,
           json() {
             try {
               return JSON.parse(body.toString("utf8"));
@@ -70,7 +78,7 @@ export function rawRequest(url: string, options: RawRequestOptions): Promise<Raw
             }
           },
         });
-        request.destroy();
+        if (!options.agent) request.destroy();
       });
     });
     request.on("error", (error) => {
@@ -93,7 +101,7 @@ export function rawRequest(url: string, options: RawRequestOptions): Promise<Raw
     }
     (async () => {
       for await (const chunk of body) {
-        if (responded || settled || request.destroyed) break;
+        if (responded || request.destroyed) break;
         const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
         const ok = request.write(buffer);
         bytesSent += buffer.length;
@@ -111,7 +119,7 @@ export function rawRequest(url: string, options: RawRequestOptions): Promise<Raw
           });
         }
       }
-      if (!responded && !request.destroyed) request.end();
+      if (!request.destroyed) request.end();
     })().catch((error) => {
       if (!responded) done(error);
     });

@@ -1,0 +1,477 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { signDocumentToken } from "../../server/auth/tokens";
+import { createFixtures, type Fixtures } from "../support/fixtures";
+import { generatedBody, rawRequest } from "../support/raw-http";
+import { failure, ok, startTestServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let f: Fixtures;
+
+const MB = 1024 * 1024;
+const LIMIT = 50 * MB;
+
+const RECORD_FIELDS = `id title contentType sizeBytes sha256 uploadUrl downloadUrl sharedWithReviewers`;
+const ADD_RECORD = `mutation($input: AddMedicalRecordInput!) { addMedicalRecord(input: $input) { ${RECORD_FIELDS} } }`;
+const CASE_RECORDS = `query($id: ID!) { case(id: $id) { id status records { ${RECORD_FIELDS} } } }`;
+const SHARE = `mutation($id: ID!, $ok: Boolean!) { shareRecordWithReviewers(id: $id, redactionConfirmed: $ok) { id sharedWithReviewers } }`;
+
+interface RecordView {
+  id: string;
+  title: string;
+  contentType: string | null;
+  sizeBytes: number | null;
+  sha256: string | null;
+  uploadUrl: string | null;
+  downloadUrl: string | null;
+  sharedWithReviewers: boolean;
+}
+
+const MARKER = "MERIDIAN-PLAINTEXT-MARKER Margaret Holloway pathology ";
+
+/** A recognisable PDF-looking document of about `kb` kilobytes. */
+function pdfBytes(kb = 300): Buffer {
+  const head = Buffer.from(`%PDF-1.4\n%${MARKER.repeat(20)}\n`);
+  const filler = Buffer.alloc(kb * 1024);
+  for (let i = 0; i < filler.length; i += 4096) {
+    Buffer.from(`${MARKER}${i}\n`).copy(filler, i);
+    crypto.randomBytes(256).copy(filler, i + 512);
+  }
+  return Buffer.concat([head, filler, Buffer.from("\n%%EOF\n")]);
+}
+
+const sha256 = (bytes: Buffer) => crypto.createHash("sha256").update(bytes).digest("hex");
+
+async function openCase(patientId: string): Promise<string> {
+  const data = ok(await server.gql(`mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`, { input: { patientId, reason: "Is the plan right?" } }, f.coordinator.token));
+  return data.openCase.id;
+}
+
+async function addRecord(token: string, caseId: string, title = "Biopsy report, Margaret Holloway"): Promise<RecordView> {
+  const data = ok(await server.gql(ADD_RECORD, { input: { caseId, kind: "PATHOLOGY_REPORT", title, language: "EN" } }, token));
+  return data.addMedicalRecord;
+}
+
+async function recordsOf(token: string, caseId: string): Promise<RecordView[]> {
+  return ok(await server.gql(CASE_RECORDS, { id: caseId }, token)).case.records;
+}
+
+async function recordOf(token: string, caseId: string, recordId: string): Promise<RecordView | undefined> {
+  return (await recordsOf(token, caseId)).find((r) => r.id === recordId);
+}
+
+function put(url: string, body: Buffer, contentType: string) {
+  return fetch(url, { method: "PUT", headers: { "content-type": contentType }, body });
+}
+
+/** Adds a record as `token` and uploads `bytes` to it; returns the record as the uploader then sees it. */
+async function uploadedRecord(token: string, caseId: string, bytes: Buffer, title?: string): Promise<RecordView> {
+  const record = await addRecord(token, caseId, title);
+  const response = await put(record.uploadUrl!, bytes, "application/pdf");
+  expect(response.status).toBe(201);
+  return (await recordOf(token, caseId, record.id))!;
+}
+
+const documentsDir = () => path.join(server.config.dataDir, "documents");
+
+beforeAll(async () => {
+  server = await startTestServer();
+  f = await createFixtures(server, "records");
+});
+afterAll(() => server.close());
+
+describe("uploading a document", () => {
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+  });
+
+  test("the upload URL is for the uploader only, and only until the bytes are in", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    expect(added.uploadUrl).toMatch(new RegExp(`^${server.url}/documents/upload/`));
+    expect(added).toMatchObject({ contentType: null, sizeBytes: null, sha256: null, downloadUrl: null, sharedWithReviewers: false });
+
+    // Other viewers who see the record get no upload URL: the admin, the patient who owns the case.
+    expect((await recordOf(f.admin.token, caseId, added.id))?.uploadUrl).toBeNull();
+    const asOwner = await recordOf(f.patient.token, caseId, added.id);
+    expect(asOwner).toBeDefined();
+    expect(asOwner!.uploadUrl).toBeNull();
+    // The uploader asking again gets a fresh one.
+    expect((await recordOf(f.coordinator.token, caseId, added.id))?.uploadUrl).toMatch(/\/documents\/upload\//);
+
+    const bytes = pdfBytes(300);
+    const response = await put(added.uploadUrl!, bytes, "application/pdf");
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { sha256: string; sizeBytes: number };
+    expect(body.sha256).toBe(sha256(bytes));
+    expect(body.sizeBytes).toBe(bytes.length);
+
+    const after = await recordOf(f.coordinator.token, caseId, added.id);
+    expect(after).toMatchObject({ contentType: "application/pdf", sizeBytes: bytes.length, sha256: sha256(bytes), uploadUrl: null });
+    expect(after!.downloadUrl).toMatch(/\/documents\/download\//);
+  });
+
+  test("an upload URL takes one PUT: the second is refused and changes nothing", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const first = pdfBytes(200);
+    expect((await put(added.uploadUrl!, first, "application/pdf")).status).toBe(201);
+
+    const second = await put(added.uploadUrl!, pdfBytes(10), "application/pdf");
+    expect([404, 409]).toContain(second.status);
+    expect(second.status).toBeGreaterThanOrEqual(400);
+    const record = await recordOf(f.coordinator.token, caseId, added.id);
+    expect(record).toMatchObject({ sha256: sha256(first), sizeBytes: first.length });
+  });
+
+  test("a content type outside the list answers 415 with the field, and nothing is stored", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const response = await put(added.uploadUrl!, Buffer.from("PK\u0003\u0004 not a medical document"), "application/zip");
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ code: "BAD_USER_INPUT", field: "contentType" });
+    const record = await recordOf(f.coordinator.token, caseId, added.id);
+    expect(record).toMatchObject({ contentType: null, sha256: null, sizeBytes: null });
+    expect(record!.uploadUrl).not.toBeNull();
+
+    // The same URL still takes an allowed type afterwards.
+    const bytes = Buffer.from("plain text clinical note\n".repeat(100));
+    const retry = await put(added.uploadUrl!, bytes, "text/plain; charset=utf-8");
+    expect(retry.status).toBe(201);
+    expect(((await retry.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+  });
+
+  test("a streamed body over 50 MB answers 413 and leaves the record not uploaded", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const before = fs.readdirSync(documentsDir());
+    const response = await rawRequest(added.uploadUrl!, {
+      method: "PUT",
+      headers: { "content-type": "application/pdf" },
+      body: generatedBody(LIMIT + 2 * MB),
+      timeoutMs: 120_000,
+    });
+    expect(response.status).toBe(413);
+    expect(response.json()).toEqual({ code: "PAYLOAD_TOO_LARGE" });
+    // It was answered while the body was still arriving, and more than the limit had gone out.
+    expect(response.bytesSent).toBeGreaterThan(LIMIT);
+
+    const record = await recordOf(f.coordinator.token, caseId, added.id);
+    expect(record).toMatchObject({ contentType: null, sizeBytes: null, sha256: null, downloadUrl: null });
+    expect(record!.uploadUrl).not.toBeNull();
+    const [row] = await server.db.query(`SELECT uploaded_at, storage FROM medical_record WHERE id = $1`, [added.id]);
+    expect(row).toEqual({ uploaded_at: null, storage: null });
+    // Nothing of the refused body stays on disk.
+    expect(fs.readdirSync(documentsDir()).sort()).toEqual(before.sort());
+  });
+
+  test("a body of exactly 50 MB is accepted", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const response = await rawRequest(added.uploadUrl!, {
+      method: "PUT",
+      headers: { "content-type": "application/dicom" },
+      body: generatedBody(LIMIT, MB, 0x07),
+      timeoutMs: 120_000,
+    });
+    expect(response.status).toBe(201);
+    expect(response.json().sizeBytes).toBe(LIMIT);
+    const expected = crypto.createHash("sha256");
+    for (let i = 0; i < 50; i++) expected.update(Buffer.alloc(MB, 0x07));
+    expect(response.json().sha256).toBe(expected.digest("hex"));
+  });
+
+  test("a Content-Length declared over 50 MB answers 413 before the body is sent", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const response = await rawRequest(added.uploadUrl!, {
+      method: "PUT",
+      headers: { "content-type": "application/pdf", "content-length": LIMIT + 1 },
+      headersOnly: true,
+      timeoutMs: 15_000,
+    });
+    expect(response.status).toBe(413);
+    expect(response.json()).toEqual({ code: "PAYLOAD_TOO_LARGE" });
+    const record = await recordOf(f.coordinator.token, caseId, added.id);
+    expect(record).toMatchObject({ contentType: null, sizeBytes: null, sha256: null });
+    expect(record!.uploadUrl).not.toBeNull();
+  });
+
+  test("fetch with a streamed body (duplex: half) over the limit gets 413, and the next fetch still works", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= LIMIT + 4 * MB) return controller.close();
+        sent += MB;
+        controller.enqueue(new Uint8Array(MB).fill(0x42));
+      },
+    });
+    const response = await fetch(added.uploadUrl!, { method: "PUT", headers: { "content-type": "application/pdf" }, body: stream, duplex: "half" } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ code: "PAYLOAD_TOO_LARGE" });
+    // fetch pools connections: the one that carried the 413 must serve what comes next.
+    for (let i = 0; i < 3; i++) {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(200);
+      await health.text();
+    }
+    const record = await recordOf(f.coordinator.token, caseId, added.id);
+    expect(record).toMatchObject({ contentType: null, sizeBytes: null, sha256: null });
+  });
+
+  test("the connection that carried a 413 serves the next request (keep-alive)", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await rawRequest(added.uploadUrl!, {
+        method: "PUT",
+        headers: { "content-type": "application/pdf" },
+        body: generatedBody(LIMIT + 8 * MB),
+        agent,
+        timeoutMs: 60_000,
+      });
+      expect(refused.status).toBe(413);
+      // Once the client has sent the rest of its body, the connection goes back to the pool.
+      const deadline = Date.now() + 10_000;
+      while (Object.keys(agent.freeSockets).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+      const next = await rawRequest(`${server.url}/healthz`, { method: "GET", agent, timeoutMs: 10_000 });
+      expect(next.reusedSocket).toBe(true);
+      expect(next.status).toBe(200);
+      expect(next.json()).toEqual({ status: "ok" });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  test("a client that goes away mid-upload leaves nothing behind, and the URL still works", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const before = fs.readdirSync(documentsDir()).sort();
+    await new Promise<void>((resolve) => {
+      const request = http.request(added.uploadUrl!, { method: "PUT", headers: { "content-type": "application/pdf" }, agent: false });
+      request.on("error", () => resolve());
+      request.on("close", () => resolve());
+      let written = 0;
+      const writeSome = () => {
+        while (written < 6 * MB) {
+          written += MB;
+          if (!request.write(Buffer.alloc(MB, 0x43))) return void request.once("drain", writeSome);
+        }
+        setTimeout(() => request.destroy(), 100);
+      };
+      writeSome();
+    });
+    // The server notices the abort and removes its partial file.
+    const deadline = Date.now() + 10_000;
+    while (fs.readdirSync(documentsDir()).some((name) => name.endsWith(".part")) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(fs.readdirSync(documentsDir()).sort()).toEqual(before);
+    expect(await recordOf(f.coordinator.token, caseId, added.id)).toMatchObject({ sha256: null, contentType: null });
+
+    const bytes = pdfBytes(50);
+    const retry = await put(added.uploadUrl!, bytes, "application/pdf");
+    expect(retry.status).toBe(201);
+    expect(((await retry.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+  });
+});
+
+describe("downloading a document", () => {
+  let caseId: string;
+  let bytes: Buffer;
+  let record: RecordView;
+  const title = "CT report Margaret Holloway 2026";
+
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+    bytes = pdfBytes(400);
+    record = await uploadedRecord(f.coordinator.token, caseId, bytes, title);
+  });
+
+  test("the download URL serves the exact bytes once, with safe headers", async () => {
+    const url = (await recordOf(f.coordinator.token, caseId, record.id))!.downloadUrl!;
+    expect(url).toMatch(new RegExp(`^${server.url}/documents/download/`));
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    const received = Buffer.from(await response.arrayBuffer());
+    expect(received.length).toBe(bytes.length);
+    expect(received.equals(bytes)).toBe(true);
+    expect(sha256(received)).toBe(record.sha256);
+    expect(response.headers.get("content-type")).toBe("application/pdf");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const disposition = response.headers.get("content-disposition") ?? "";
+    expect(disposition).toMatch(/^attachment; filename="[^"]+\.pdf"$/);
+    expect(disposition).not.toContain("Holloway");
+    expect(disposition).not.toContain("CT report");
+
+    const again = await fetch(url);
+    expect(again.status).toBe(404);
+    expect(Buffer.from(await again.arrayBuffer()).includes(bytes.subarray(0, 64))).toBe(false);
+  });
+
+  test("the patient who owns the case downloads it too", async () => {
+    const url = (await recordOf(f.patient.token, caseId, record.id))!.downloadUrl!;
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  test("a tampered token answers 404", async () => {
+    const url = (await recordOf(f.coordinator.token, caseId, record.id))!.downloadUrl!;
+    const token = url.slice(url.lastIndexOf("/") + 1);
+    const [header, payload, signature] = token.split(".");
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 3600 })).toString("base64url");
+    const flipped = signature.slice(0, -2) + (signature.at(-2) === "A" ? "B" : "A") + signature.at(-1);
+    for (const tampered of [`${header}.${forgedPayload}.${signature}`, `${header}.${payload}.${flipped}`, "not-a-token"]) {
+      const response = await fetch(`${server.url}/documents/download/${tampered}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ code: "NOT_FOUND" });
+    }
+    // An upload token is not a download token, even for the same record.
+    const uploadToken = await signDocumentToken(server.runtime.jwtSecret, "upload", record.id, f.coordinator.userId);
+    expect((await fetch(`${server.url}/documents/download/${uploadToken}`)).status).toBe(404);
+    // The untampered URL still works: the failures above did not spend it.
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  test("the bytes on disk are encrypted", async () => {
+    const dir = documentsDir();
+    const files = fs.readdirSync(dir).filter((name) => name.startsWith(record.id));
+    expect(files).toHaveLength(1);
+    const stored = fs.readFileSync(path.join(dir, files[0]));
+    expect(stored.length).toBeGreaterThanOrEqual(bytes.length - 64);
+    expect(stored.includes(Buffer.from("MERIDIAN-PLAINTEXT-MARKER"))).toBe(false);
+    expect(stored.includes(Buffer.from("%PDF-1.4"))).toBe(false);
+    expect(stored.includes(bytes.subarray(2000, 2256))).toBe(false);
+    // And no file in the store carries the marker.
+    for (const name of fs.readdirSync(dir)) {
+      expect(fs.readFileSync(path.join(dir, name)).includes(Buffer.from("MERIDIAN-PLAINTEXT-MARKER"))).toBe(false);
+    }
+  });
+});
+
+describe("reviewers and documents", () => {
+  let caseId: string;
+  let shared: RecordView;
+  let unshared: RecordView;
+  let sharedBytes: Buffer;
+  let consentId: string;
+  let assignmentId: string;
+
+  const REVIEWER_RECORDS = `query($id: ID!) { case(id: $id) { id recordCount records { id sharedWithReviewers downloadUrl uploadUrl } } }`;
+
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+    sharedBytes = pdfBytes(120);
+    shared = await uploadedRecord(f.coordinator.token, caseId, sharedBytes, "Redacted pathology");
+    unshared = await uploadedRecord(f.coordinator.token, caseId, pdfBytes(80), "Unredacted letter");
+  });
+
+  test("sharing needs redactionConfirmed: true", async () => {
+    const refused = failure(await server.gql(SHARE, { id: shared.id, ok: false }, f.coordinator.token));
+    expect(refused.code).toBe("BAD_USER_INPUT");
+    expect(refused.extensions.field).toBe("redactionConfirmed");
+    expect((await recordOf(f.coordinator.token, caseId, shared.id))!.sharedWithReviewers).toBe(false);
+
+    const done = ok(await server.gql(SHARE, { id: shared.id, ok: true }, f.coordinator.token));
+    expect(done.shareRecordWithReviewers).toEqual({ id: shared.id, sharedWithReviewers: true });
+  });
+
+  test("an accepted reviewer sees and downloads only the shared records", async () => {
+    const invited = ok(
+      await server.gql(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id status } }`, { c: caseId, r: f.reviewerEn.reviewerId }, f.coordinator.token),
+    );
+    assignmentId = invited.inviteReviewer.id;
+    const consent = ok(
+      await server.gql(
+        `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id active } }`,
+        { input: { patientId: f.patient.patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: ["CN"] } },
+        f.patient.token,
+      ),
+    );
+    consentId = consent.recordConsent.id;
+
+    // Invited, not yet accepted: no records.
+    const whileInvited = ok(await server.gql(REVIEWER_RECORDS, { id: caseId }, f.reviewerEn.token));
+    expect(whileInvited.case.records).toEqual([]);
+
+    const accepted = ok(await server.gql(`mutation($a: ID!) { respondToInvitation(assignmentId: $a, accept: true) { status } }`, { a: assignmentId }, f.reviewerEn.token));
+    expect(accepted.respondToInvitation.status).toBe("ACCEPTED");
+
+    const seen = ok(await server.gql(REVIEWER_RECORDS, { id: caseId }, f.reviewerEn.token)).case.records;
+    expect(seen.map((r: RecordView) => r.id)).toEqual([shared.id]);
+    expect(seen[0].sharedWithReviewers).toBe(true);
+    expect(seen[0].uploadUrl).toBeNull();
+    expect(seen[0].downloadUrl).toMatch(/\/documents\/download\//);
+
+    const response = await fetch(seen[0].downloadUrl);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(sharedBytes)).toBe(true);
+
+    // A validly signed URL for the unshared record, in the reviewer's name, is still refused.
+    const forged = await signDocumentToken(server.runtime.jwtSecret, "download", unshared.id, f.reviewerEn.userId);
+    const refused = await fetch(`${server.url}/documents/download/${forged}`);
+    expect(refused.status).toBe(404);
+    expect(Buffer.from(await refused.arrayBuffer()).length).toBeLessThan(100);
+
+    // A reviewer not on the case gets nothing either.
+    const outsider = await signDocumentToken(server.runtime.jwtSecret, "download", shared.id, f.reviewerZh.userId);
+    expect((await fetch(`${server.url}/documents/download/${outsider}`)).status).toBe(404);
+    expect(failure(await server.gql(REVIEWER_RECORDS, { id: caseId }, f.reviewerZh.token)).code).toBe("NOT_FOUND");
+  });
+
+  test("after the patient revokes consent, a URL issued earlier answers 404", async () => {
+    const seen = ok(await server.gql(REVIEWER_RECORDS, { id: caseId }, f.reviewerEn.token)).case.records;
+    const issuedEarlier: string = seen[0].downloadUrl;
+    expect(issuedEarlier).toBeTruthy();
+
+    ok(await server.gql(`mutation($id: ID!) { revokeConsent(id: $id) { id active } }`, { id: consentId }, f.patient.token));
+
+    const response = await fetch(issuedEarlier);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ code: "NOT_FOUND" });
+    expect(failure(await server.gql(REVIEWER_RECORDS, { id: caseId }, f.reviewerEn.token)).code).toBe("NOT_FOUND");
+    // Staff still download it.
+    const staffUrl = (await recordOf(f.coordinator.token, caseId, shared.id))!.downloadUrl!;
+    expect((await fetch(staffUrl)).status).toBe(200);
+  });
+});
+
+describe("patients and their records", () => {
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+  });
+
+  test("a patient adds a record to their own case and uploads it", async () => {
+    const added = await addRecord(f.patient.token, caseId, "My discharge summary");
+    expect(added.uploadUrl).toMatch(/\/documents\/upload\//);
+    const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(64 * 1024)]);
+    const response = await put(added.uploadUrl!, bytes, "image/png");
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+
+    const asCoordinator = await recordOf(f.coordinator.token, caseId, added.id);
+    expect(asCoordinator).toMatchObject({ contentType: "image/png", sizeBytes: bytes.length, sha256: sha256(bytes), uploadUrl: null });
+    const download = await fetch(asCoordinator!.downloadUrl!);
+    expect(download.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  test("another patient can neither add a record to the case nor use its upload URL", async () => {
+    const before = await server.db.query(`SELECT count(*)::int AS n FROM medical_record WHERE case_id = $1`, [caseId]);
+    const refused = failure(await server.gql(ADD_RECORD, { input: { caseId, kind: "OTHER", title: "Not mine", language: "EN" } }, f.otherPatient.token));
+    expect(refused.code).toBe("NOT_FOUND");
+    const missing = failure(await server.gql(ADD_RECORD, { input: { caseId: crypto.randomUUID(), kind: "OTHER", title: "Nowhere", language: "EN" } }, f.otherPatient.token));
+    expect(missing).toMatchObject({ code: refused.code, message: refused.message });
+    const after = await server.db.query(`SELECT count(*)::int AS n FROM medical_record WHERE case_id = $1`, [caseId]);
+    expect(after[0].n).toBe(before[0].n);
+
+    const added = await addRecord(f.patient.token, caseId, "Mine");
+    const stolen = await signDocumentToken(server.runtime.jwtSecret, "upload", added.id, f.otherPatient.userId);
+    const response = await put(`${server.url}/documents/upload/${stolen}`, pdfBytes(4), "application/pdf");
+    expect(response.status).toBe(404);
+    expect((await recordOf(f.patient.token, caseId, added.id))!.sha256).toBeNull();
+  });
+});
