@@ -13,20 +13,30 @@ import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
 import { buildMeridianSchema } from "./schema/build-schema.js";
+import { originAllowed } from "./common/origins.js";
+import { servedOverWebSocket } from "./events/case-event.subscription.js";
+import { EventHub } from "./events/event-hub.js";
+import { OutboxListener } from "./events/outbox-listener.js";
+import { attachWebSocketServer } from "./events/websocket.js";
 
 
 export interface App {
   runtime: Runtime;
   httpServer: http.Server;
+  hub: EventHub;
+  listener: OutboxListener;
   listen(port: number): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Stamps the request id on masked errors, logs them, and writes the request's read audit. */
+/** Refuses subscriptions over HTTP, stamps the request id on masked errors, logs them, writes the read audit. */
 function requestPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === "subscription") servedOverWebSocket();
+        },
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             if (isUnexpected(error)) logUnexpected(logger, error, { requestId: contextValue.requestId, path: error.path?.join(".") });
@@ -53,6 +63,12 @@ export async function createApp(runtime: Runtime): Promise<App> {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const httpServer = http.createServer(app);
+  const hub = new EventHub(runtime, schema);
+  const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => hub.publish(events), logger, {
+    pollIntervalMs: config.outboxPollMs,
+  });
+  await listener.start();
+  const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, (origin, host) => originAllowed(origin, host, config.allowedOrigins));
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -101,13 +117,17 @@ export async function createApp(runtime: Runtime): Promise<App> {
   return {
     runtime,
     httpServer,
+    hub,
+    listener,
     listen: (port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, () => resolve((httpServer.address() as { port: number }).port));
       }),
     close: async () => {
+      await webSockets.close();
       await apollo.stop();
+      await listener.stop();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface Config {
   loginLimitPerAccount: number;
   loginLimitPerAddress: number;
   logLevel: string;
+  /** How often the outbox is re-read without a NOTIFY (0: only on signals). */
+  outboxPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbConnectTimeoutMs: intFrom(env, "MERIDIAN_DB_CONNECT_TIMEOUT_MS", 5000),
     loginLimitPerAccount: perAccount,
     loginLimitPerAddress: perAddress,
+    outboxPollMs: intFrom(env, "MERIDIAN_OUTBOX_POLL_MS", 1000),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
   if (production) {

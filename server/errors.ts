@@ -113,9 +113,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(message);
 }
 
-/** Turns anything thrown into a DomainError when it is one in disguise (database down). */
+/** Turns anything thrown into a DomainError when it is one, wrapped (by graphql-js or Apollo) or in disguise (database down). */
 export function asDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
+  const wrapped = (error as { originalError?: unknown } | undefined)?.originalError;
+  if (wrapped && wrapped !== error) {
+    const inner = asDomainError(wrapped);
+    if (inner) return inner;
+  }
   if (isDatabaseUnavailable(error)) return new ServiceUnavailableError();
   return undefined;
 }

@@ -5,6 +5,7 @@ import { decideOperation } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { BadUserInputError, ForbiddenError, UnauthenticatedError, validationFailure } from "../errors.js";
 import { isUuid } from "../common/input.js";
+import { servedOverWebSocket } from "../events/case-event.subscription.js";
 import { resolvers } from "./resolvers.js";
 
 const ROOT_TYPES = new Set(["Query", "Mutation", "Subscription"]);
@@ -49,5 +50,7 @@ export function buildMeridianSchema(): GraphQLSchema {
     validateFn: validateArgument,
     globalMiddlewares: [enforceOperationPolicy, checkIdArguments],
     emitSchemaFile: false,
+    // type-graphql insists on a PubSub; ours is the outbox and the EventHub.
+    pubSub: { publish: servedOverWebSocket, subscribe: servedOverWebSocket },
   });
 }

@@ -4,6 +4,7 @@ import { CaseResolver } from "../cases/case.resolver.js";
 import { CommentResolver } from "../comments/comment.resolver.js";
 import { ConsentResolver } from "../consents/consent.resolver.js";
 import { CaseEventResolver } from "../events/case-event.resolver.js";
+import { CaseEventSubscription } from "../events/case-event.subscription.js";
 import { OptionResolver } from "../options/option.resolver.js";
 import { PatientResolver } from "../patients/patient.resolver.js";
 import { RecordResolver } from "../records/record.resolver.js";
@@ -26,4 +27,5 @@ export const resolvers = [
   OptionResolver,
   ConsentResolver,
   CaseEventResolver,
+  CaseEventSubscription,
 ] as const;

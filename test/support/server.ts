@@ -33,9 +33,21 @@ export interface TestServer {
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-data-"));
-  const config = { ...loadConfig({ NODE_ENV: "test", MERIDIAN_DATA_DIR: dataDir }), databaseUrl: database.url, ...overrides };
+  const server = await startServerOn(database.url, dataDir, overrides);
+  const close = server.close;
+  server.close = async () => {
+    await close();
+    await database.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return server;
+}
+
+/** A server on an existing database (a second process's worth: its own pool, listener and sockets). */
+export async function startServerOn(databaseUrl: string, dataDir: string, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const config = { ...loadConfig({ NODE_ENV: "test", MERIDIAN_DATA_DIR: dataDir }), databaseUrl, ...overrides };
   const statements: string[] = [];
-  const db = createDataSource({ url: database.url, onQuery: (sql) => statements.push(sql) });
+  const db = createDataSource({ url: databaseUrl, onQuery: (sql) => statements.push(sql) });
   await db.initialize();
   const logger = createLogger(process.env.LOG_LEVEL ?? "silent");
   const runtime = await createRuntime(config, db, logger);
@@ -62,8 +74,6 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     async close() {
       await app.close();
       await db.destroy();
-      await database.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,249 @@
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import type { DataSource } from "typeorm";
+import { canSeeEvent, caseView, type CaseFacts, type CaseView } from "../auth/policy.js";
+import type { Viewer } from "../auth/viewer.js";
+import { buildContext, flushReadAudit, type RequestContext } from "../context.js";
+import { formatError } from "../errors.js";
+import { CaseEventType, Role, type AssignmentStatus } from "../common/enums.js";
+import { createLoaders } from "../loaders.js";
+import type { Runtime } from "../runtime.js";
+import { CaseEntity } from "../cases/case.entity.js";
+import { CaseEventEntity } from "./case-event.entity.js";
+import { CaseEventNode } from "./case-event.type.js";
+import { PushQueue } from "./push-queue.js";
+
+export type SubscriptionField = "caseStatusChanged" | "caseActivity";
+
+export interface SubscriptionRequest {
+  field: SubscriptionField;
+  viewer: Viewer;
+  caseId: string | null;
+  after: string | null;
+  document: DocumentNode;
+  /** The operation's text, operation name and variables: equal keys execute identically for equal views. */
+  documentKey: string;
+  operationName?: string | null;
+  variableValues?: Record<string, unknown> | null;
+  clientAddress: string | null;
+  /** Scheme and host the client connected to, for document URLs. */
+  publicBaseUrl: string;
+}
+
+interface Subscriber {
+  id: number;
+  request: SubscriptionRequest;
+  queue: PushQueue<ExecutionResult>;
+  lastDeliveredId: bigint;
+  /** While replaying (caseActivity with after), live events wait here. */
+  backlog: CaseEventEntity[] | null;
+  /** Whether results depend on who the viewer is, not only on their view of the case. */
+  personal: boolean;
+}
+
+/** What authorization needs about the cases of a batch, loaded once for every subscriber. */
+interface BatchFacts {
+  cases: Map<string, CaseEntity>;
+  assignments: Map<string, Map<string, AssignmentStatus>>;
+  consentCountries: Map<string, string[]>;
+}
+
+const notVisible = () => new GraphQLError("Case not found", { extensions: { code: "NOT_FOUND" } });
+
+/** Selections whose result depends on the individual viewer (identity reads are audited per person, URLs are personal). */
+const PERSONAL_SELECTION = /\b(patient|uploadUrl|downloadUrl|assignments|accessLog)\b/;
+
+/**
+ * Delivers outbox events to live subscribers. Per batch of events it loads the
+ * facts once, authorizes every subscriber in memory with the pure policy, executes
+ * the selection once per distinct (document, view) and hands the same result to
+ * every subscriber that shares them. Events reach a subscriber in id order, once.
+ */
+export class EventHub {
+  private nextId = 1;
+  private readonly subscribers = new Map<number, Subscriber>();
+  private readonly byCase = new Map<string, Set<Subscriber>>();
+  private readonly anyCase = new Set<Subscriber>();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly schema: GraphQLSchema,
+  ) {}
+
+  private get db(): DataSource {
+    return this.runtime.db;
+  }
+
+  /** Sizes of the registry, for leak checks and metrics. */
+  stats() {
+    return { subscribers: this.subscribers.size, caseKeys: this.byCase.size, anyCase: this.anyCase.size };
+  }
+
+  async subscribe(request: SubscriptionRequest): Promise<PushQueue<ExecutionResult>> {
+    const id = this.nextId++;
+    const queue = new PushQueue<ExecutionResult>(() => this.remove(id));
+    const subscriber: Subscriber = {
+      id,
+      request,
+      queue,
+      lastDeliveredId: BigInt(request.after ?? 0),
+      backlog: request.after !== null ? [] : null,
+      personal: request.viewer.role !== Role.ADMIN && request.viewer.role !== Role.COORDINATOR ? true : PERSONAL_SELECTION.test(request.documentKey),
+    };
+    this.subscribers.set(id, subscriber);
+    if (request.caseId) {
+      const set = this.byCase.get(request.caseId) ?? new Set();
+      set.add(subscriber);
+      this.byCase.set(request.caseId, set);
+    } else {
+      this.anyCase.add(subscriber);
+    }
+    if (subscriber.backlog) void this.replay(subscriber);
+    return queue;
+  }
+
+  private remove(id: number): void {
+    const subscriber = this.subscribers.get(id);
+    if (!subscriber) return;
+    this.subscribers.delete(id);
+    this.anyCase.delete(subscriber);
+    const caseId = subscriber.request.caseId;
+    if (caseId) {
+      const set = this.byCase.get(caseId);
+      set?.delete(subscriber);
+      if (set && set.size === 0) this.byCase.delete(caseId);
+    }
+  }
+
+  /** Replays what came after `after`, then whatever arrived meanwhile, then goes live: no gap, no duplicate. */
+  private async replay(subscriber: Subscriber): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await this.db
+          .getRepository(CaseEventEntity)
+          .createQueryBuilder("e")
+          .where("e.case_id = :caseId AND e.id > :after", { caseId: subscriber.request.caseId, after: subscriber.lastDeliveredId.toString() })
+          .orderBy("e.id", "ASC")
+          .limit(500)
+          .getMany();
+        if (rows.length === 0) break;
+        await this.deliver(rows, [subscriber]);
+        if (subscriber.queue.closed) return;
+      }
+      while (subscriber.backlog && subscriber.backlog.length > 0) {
+        await this.deliver(subscriber.backlog.splice(0), [subscriber]);
+      }
+      subscriber.backlog = null;
+    } catch (error) {
+      subscriber.queue.end(error);
+    }
+  }
+
+  /** Called by the outbox listener with each new batch, in id order. */
+  async publish(events: CaseEventEntity[]): Promise<void> {
+    const interested = new Set<Subscriber>(this.anyCase);
+    for (const event of events) for (const s of this.byCase.get(event.caseId) ?? []) interested.add(s);
+    const live: Subscriber[] = [];
+    for (const subscriber of interested) {
+      if (subscriber.backlog) subscriber.backlog.push(...events.filter((e) => e.caseId === subscriber.request.caseId));
+      else live.push(subscriber);
+    }
+    if (live.length > 0) await this.deliver(events, live);
+  }
+
+  private async loadFacts(events: CaseEventEntity[]): Promise<BatchFacts> {
+    const caseIds = [...new Set(events.map((e) => e.caseId))];
+    const cases = await this.db.getRepository(CaseEntity).createQueryBuilder("c").where("c.id = ANY(:caseIds)", { caseIds }).getMany();
+    const patientIds = [...new Set(cases.map((c) => c.patientId))];
+    const [assignmentRows, consentRows] = await Promise.all([
+      this.db.query(`SELECT case_id, reviewer_id, status FROM review_assignment WHERE case_id = ANY($1::uuid[])`, [caseIds]) as Promise<Array<{ case_id: string; reviewer_id: string; status: AssignmentStatus }>>,
+      this.db.query(
+        `SELECT patient_id, array_agg(DISTINCT country) AS countries FROM consent, unnest(destination_countries) AS country
+          WHERE patient_id = ANY($1::uuid[]) AND revoked_at IS NULL AND scope = 'CROSS_BORDER_REVIEW' GROUP BY patient_id`,
+        [patientIds],
+      ) as Promise<Array<{ patient_id: string; countries: string[] }>>,
+    ]);
+    const assignments = new Map<string, Map<string, AssignmentStatus>>();
+    for (const row of assignmentRows) {
+      const perCase = assignments.get(row.case_id) ?? new Map();
+      perCase.set(row.reviewer_id, row.status);
+      assignments.set(row.case_id, perCase);
+    }
+    return {
+      cases: new Map(cases.map((c) => [c.id, c])),
+      assignments,
+      consentCountries: new Map(consentRows.map((r) => [r.patient_id, r.countries])),
+    };
+  }
+
+  private viewOf(viewer: Viewer, row: CaseEntity, facts: BatchFacts): CaseView | null {
+    const caseFacts: CaseFacts = {
+      status: row.status,
+      heldFrom: row.heldFrom,
+      patientId: row.patientId,
+      viewerAssignmentStatus: viewer.reviewerId ? (facts.assignments.get(row.id)?.get(viewer.reviewerId) ?? null) : null,
+      consentCountries: facts.consentCountries.get(row.patientId) ?? [],
+    };
+    return caseView(viewer, caseFacts);
+  }
+
+  private async deliver(events: CaseEventEntity[], subscribers: Subscriber[]): Promise<void> {
+    const facts = await this.loadFacts(events);
+    const shared = createLoaders(this.db, null);
+    for (const row of facts.cases.values()) shared.case.prime(row.id, row);
+    for (const event of events) {
+      const row = facts.cases.get(event.caseId);
+      if (!row) continue;
+      const eventId = BigInt(event.id);
+      const executions = new Map<string, Promise<ExecutionResult>>();
+      const deliveries: Array<[Subscriber, Promise<ExecutionResult>]> = [];
+      for (const subscriber of subscribers) {
+        const { request } = subscriber;
+        if (subscriber.queue.closed || eventId <= subscriber.lastDeliveredId) continue;
+        if (request.caseId && request.caseId !== event.caseId) continue;
+        if (request.field === "caseStatusChanged" && event.type !== CaseEventType.STATUS_CHANGED) continue;
+        const view = this.viewOf(request.viewer, row, facts);
+        if (!view) {
+          // Rights ended (assignment over, consent revoked, case closed): a case-specific subscription ends.
+          if (request.caseId) subscriber.queue.end(notVisible());
+          continue;
+        }
+        if (!canSeeEvent(view, event)) continue;
+        const key = `${request.documentKey}\u0000${view}\u0000${subscriber.personal ? request.viewer.userId : request.viewer.role}`;
+        let execution = executions.get(key);
+        if (!execution) {
+          execution = this.execute(request, view, event, shared);
+          executions.set(key, execution);
+        }
+        subscriber.lastDeliveredId = eventId;
+        deliveries.push([subscriber, execution]);
+      }
+      for (const [subscriber, execution] of deliveries) subscriber.queue.push(await execution);
+    }
+  }
+
+  private async execute(request: SubscriptionRequest, view: CaseView, event: CaseEventEntity, shared: ReturnType<typeof createLoaders>): Promise<ExecutionResult> {
+    const ctx: RequestContext = buildContext(
+      this.runtime,
+      { authorization: undefined, clientAddress: request.clientAddress, publicBaseUrl: request.publicBaseUrl },
+      { viewer: request.viewer, expiresAt: Number.MAX_SAFE_INTEGER },
+    );
+    ctx.loaders = { ...shared, viewerAssignmentByCase: ctx.loaders.viewerAssignmentByCase };
+    const result = await execute({
+      schema: this.schema,
+      document: request.document,
+      rootValue: CaseEventNode.from(event, view),
+      contextValue: ctx,
+      variableValues: request.variableValues ?? undefined,
+      operationName: request.operationName ?? undefined,
+    });
+    await flushReadAudit(ctx).catch(() => undefined);
+    if (!result.errors) return result;
+    return {
+      ...result,
+      errors: result.errors.map((error) => {
+        const formatted = formatError(error.toJSON(), error);
+        return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
+      }),
+    };
+  }
+}

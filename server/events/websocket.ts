@@ -1,0 +1,157 @@
+import type http from "node:http";
+import { getOperationAST, GraphQLError, parse, print, subscribe as graphqlSubscribe, validate, type ExecutionArgs, type GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer, type WebSocket } from "ws";
+import { decideOperation } from "../auth/policy.js";
+import type { Viewer } from "../auth/viewer.js";
+import { buildContext, resolveViewer } from "../context.js";
+import { asDomainError, ForbiddenError } from "../errors.js";
+import { isUuid } from "../common/input.js";
+import { findVisibleCase } from "../cases/case-access.js";
+import type { Runtime } from "../runtime.js";
+import type { EventHub, SubscriptionField, SubscriptionRequest } from "./event-hub.js";
+import { parseEventId } from "./case-event.service.js";
+
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_TOKEN_EXPIRED = 4403;
+export const CLOSE_GOING_AWAY = 1001;
+
+interface ConnectionState {
+  viewer: Viewer;
+  expiryTimer: NodeJS.Timeout;
+}
+
+const SUBSCRIPTION_FIELDS = new Set<string>(["caseStatusChanged", "caseActivity"]);
+
+function graphQLErrorFrom(error: unknown): GraphQLError {
+  const domain = asDomainError(error);
+  if (domain) return new GraphQLError(domain.message, { extensions: { code: domain.code, ...domain.extensions() } });
+  return new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+}
+
+/**
+ * graphql-ws on the HTTP server's port and path. The access token travels in
+ * connection_init; a missing or invalid one closes the socket with 4401, and the
+ * socket closes with 4403 when the token expires, so clients reconnect with a fresh one.
+ */
+export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime, schema: GraphQLSchema, hub: EventHub, verifyOrigin: (origin: string | undefined, host: string | undefined) => boolean) {
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: "/graphql",
+    maxPayload: 64 * 1024,
+    verifyClient: ({ req }: { req: http.IncomingMessage }) => verifyOrigin(req.headers.origin, req.headers.host),
+  });
+  const states = new WeakMap<WebSocket, ConnectionState>();
+
+  const cleanup = useServer(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        const authorization = typeof ctx.connectionParams?.authorization === "string" ? ctx.connectionParams.authorization : undefined;
+        const resolved = await resolveViewer(runtime, authorization).catch(() => undefined);
+        if (!resolved) {
+          socket.close(CLOSE_UNAUTHORIZED, "Unauthorized");
+          return false;
+        }
+        const expiryTimer = setTimeout(() => socket.close(CLOSE_TOKEN_EXPIRED, "Token expired"), Math.max(resolved.expiresAt - Date.now(), 0));
+        expiryTimer.unref();
+        socket.once("close", () => clearTimeout(expiryTimer));
+        states.set(socket, { viewer: resolved.viewer, expiryTimer });
+        return true;
+      },
+      // Our subscriptions are checked here, so a refusal is a graphql-ws "error" message.
+      onSubscribe: async (ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const validation = validate(schema, document);
+        if (validation.length > 0) return validation;
+        const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        const field = subscriptionField(args);
+        if (!field) return args;
+        const viewer = states.get(ctx.extra.socket)!.viewer;
+        const request = ctx.extra.request;
+        try {
+          if (decideOperation(`Subscription.${field}`, viewer) !== "ALLOW") throw new ForbiddenError();
+          const values = subscriptionArguments(args, field);
+          const publicBaseUrl = `http://${request.headers.host ?? "localhost"}`;
+          const clientAddress = request.socket.remoteAddress ?? null;
+          if (values.caseId) {
+            const check = buildContext(runtime, { authorization: undefined, clientAddress, publicBaseUrl }, { viewer, expiresAt: Number.MAX_SAFE_INTEGER });
+            await findVisibleCase(check, values.caseId);
+          }
+          const hubRequest: SubscriptionRequest = {
+            field,
+            viewer,
+            caseId: values.caseId,
+            after: values.after,
+            document,
+            documentKey: `${print(document)}\u0000${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}`,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            clientAddress,
+            publicBaseUrl,
+          };
+          return { ...args, contextValue: { hubRequest } };
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : graphQLErrorFrom(error)];
+        }
+      },
+      subscribe: async (args: ExecutionArgs) => {
+        const hubRequest = (args.contextValue as { hubRequest?: SubscriptionRequest } | undefined)?.hubRequest;
+        return hubRequest ? hub.subscribe(hubRequest) : graphqlSubscribe(args);
+      },
+      context: (ctx) => {
+        const viewer = states.get(ctx.extra.socket)!.viewer;
+        return buildContext(runtime, { authorization: undefined, clientAddress: ctx.extra.request.socket.remoteAddress ?? null, publicBaseUrl: "" }, { viewer, expiresAt: Number.MAX_SAFE_INTEGER });
+      },
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    /** Closes every socket with 1001 (going away) so clients resume elsewhere. */
+    async close(): Promise<void> {
+      for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, "Server shutting down");
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** Which of our subscription fields the operation subscribes to, if any. */
+function subscriptionField(args: ExecutionArgs): SubscriptionField | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (operation?.operation !== "subscription") return undefined;
+  const fields = operation.selectionSet.selections;
+  const name = fields.length === 1 && fields[0].kind === "Field" ? fields[0].name.value : undefined;
+  return name && SUBSCRIPTION_FIELDS.has(name) ? (name as SubscriptionField) : undefined;
+}
+
+/** The subscription's arguments, from literals or variables, checked like any other input. */
+function subscriptionArguments(args: ExecutionArgs, field: string): { caseId: string | null; after: string | null } {
+  const operation = getOperationAST(args.document, args.operationName)!;
+  const node = operation.selectionSet.selections[0];
+  const values: Record<string, unknown> = {};
+  if (node.kind === "Field") {
+    for (const argument of node.arguments ?? []) {
+      const value = argument.value;
+      if (value.kind === "Variable") values[argument.name.value] = (args.variableValues ?? {})[value.name.value];
+      else if (value.kind === "StringValue" || value.kind === "IntValue") values[argument.name.value] = value.value;
+    }
+  }
+  const caseId = values.caseId === undefined || values.caseId === null ? null : String(values.caseId);
+  if (caseId !== null && !isUuid(caseId)) throw new GraphQLError("caseId is not a valid id", { extensions: { code: "BAD_USER_INPUT", field: "caseId" } });
+  if (field === "caseActivity" && caseId === null) throw new GraphQLError("caseId is required", { extensions: { code: "BAD_USER_INPUT", field: "caseId" } });
+  const after = values.after === undefined || values.after === null ? null : String(values.after);
+  try {
+    return { caseId, after: after === null ? null : parseEventId(after, "after") };
+  } catch (error) {
+    throw graphQLErrorFrom(error);
+  }
+}

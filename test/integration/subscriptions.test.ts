@@ -1,0 +1,223 @@
+import { parse } from "graphql";
+import { signAccessToken } from "../../server/auth/tokens";
+import { Role } from "../../server/common/enums";
+import { appendEvents } from "../../server/events/outbox";
+import { CaseEventType } from "../../server/common/enums";
+import { createFixtures, type Fixtures } from "../support/fixtures";
+import { failure, ok, startServerOn, startTestServer, type TestServer } from "../support/server";
+import { connect, type WsClient } from "../support/ws-client";
+
+let server: TestServer;
+let f: Fixtures;
+const clients: WsClient[] = [];
+
+beforeAll(async () => {
+  // Signals only (no timed re-reads), so statement counts measure deliveries alone.
+  server = await startTestServer({ outboxPollMs: 0 });
+  f = await createFixtures(server);
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.dispose()));
+});
+afterAll(() => server.close());
+
+const open = (token?: string, target: TestServer = server) => {
+  const client = connect(target, token);
+  clients.push(client);
+  return client;
+};
+
+async function openCase(patientId = f.patient.patientId): Promise<string> {
+  return ok(await server.gql(`mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`, { input: { patientId, reason: "Review please" } }, f.coordinator.token)).openCase.id;
+}
+
+async function version(caseId: string): Promise<number> {
+  return ok(await server.gql(`query($id: ID!) { case(id: $id) { version } }`, { id: caseId }, f.coordinator.token)).case.version;
+}
+
+async function hold(caseId: string, note = "waiting", target: TestServer = server) {
+  return ok(
+    await target.gql(
+      `mutation($id: ID!, $v: Int!, $note: String) { transitionCase(id: $id, to: ON_HOLD, expectedVersion: $v, note: $note) { status } }`,
+      { id: caseId, v: await version(caseId), note },
+      f.coordinator.token,
+    ),
+  );
+}
+
+async function resume(caseId: string) {
+  return ok(await server.gql(`mutation($id: ID!, $v: Int!) { transitionCase(id: $id, to: RECORDS_COLLECTION, expectedVersion: $v) { status } }`, { id: caseId, v: await version(caseId) }, f.coordinator.token));
+}
+
+async function eventIds(caseId: string): Promise<string[]> {
+  return ok(await server.gql(`query($id: ID!) { case(id: $id) { events { id } } }`, { id: caseId }, f.coordinator.token)).case.events.map((e: { id: string }) => e.id);
+}
+
+const STATUS = `subscription($caseId: ID) { caseStatusChanged(caseId: $caseId) { id type fromStatus toStatus note case { id status } } }`;
+const ACTIVITY = `subscription($caseId: ID!, $after: ID) { caseActivity(caseId: $caseId, after: $after) { id type case { id reason patient { fullName } } } }`;
+
+test("a socket without a valid token is closed with 4401", async () => {
+  expect((await open().closed).code).toBe(4401);
+  expect((await open("not-a-token").closed).code).toBe(4401);
+});
+
+test("a socket whose token expires is closed with 4403", async () => {
+  const shortLived = await signAccessToken(server.runtime.jwtSecret, { userId: f.coordinator.userId, role: Role.COORDINATOR, familyId: "00000000-0000-0000-0000-000000000000" }, 1);
+  const client = open(shortLived);
+  expect((await client.closed).code).toBe(4403);
+});
+
+test("coordinators follow status changes of every case, and of one case", async () => {
+  const caseId = await openCase();
+  const client = open(f.coordinator.token);
+  const all = client.subscribe(STATUS, {});
+  const one = client.subscribe(STATUS, { caseId });
+  await new Promise((r) => setTimeout(r, 200));
+  await hold(caseId, "imaging pending");
+  await all.waitFor(1);
+  await one.waitFor(1);
+  expect(all.results[0].data.caseStatusChanged).toMatchObject({ type: "STATUS_CHANGED", fromStatus: "RECORDS_COLLECTION", toStatus: "ON_HOLD", note: "imaging pending", case: { id: caseId, status: "ON_HOLD" } });
+  expect(one.results[0]).toEqual(all.results[0]);
+});
+
+test("caseActivity replays after an id, then goes live, with no gap and no duplicate", async () => {
+  const caseId = await openCase();
+  await hold(caseId);
+  await resume(caseId);
+  const before = await eventIds(caseId);
+  expect(before).toHaveLength(3);
+  const client = open(f.coordinator.token);
+  const activity = client.subscribe(ACTIVITY, { caseId, after: before[0] });
+  // Changes made while the replay runs must still arrive, once each.
+  await hold(caseId);
+  await resume(caseId);
+  await activity.waitFor(4);
+  await new Promise((r) => setTimeout(r, 300));
+  const received = activity.results.map((r) => r.data.caseActivity.id);
+  const all = await eventIds(caseId);
+  expect(received).toEqual(all.slice(1));
+  expect(new Set(received).size).toBe(received.length);
+  expect(activity.results[0].data.caseActivity.case).toMatchObject({ id: caseId, reason: "Review please", patient: { fullName: "Margaret Holloway" } });
+});
+
+test("a rolled-back change announces nothing", async () => {
+  const caseId = await openCase();
+  const client = open(f.coordinator.token);
+  const activity = client.subscribe(ACTIVITY, { caseId });
+  await new Promise((r) => setTimeout(r, 200));
+  await server.db
+    .transaction(async (manager) => {
+      await appendEvents(manager, f.coordinator.userId, [{ caseId, type: CaseEventType.RECORD_ADDED }]);
+      throw new Error("roll back");
+    })
+    .catch(() => undefined);
+  await hold(caseId);
+  await activity.waitFor(1);
+  await server.app.listener.settle();
+  expect(activity.results.map((r) => r.data.caseActivity.type)).toEqual(["STATUS_CHANGED"]);
+});
+
+test("reviewers get de-identified events and lose the subscription when consent is revoked", async () => {
+  const caseId = await openCase(f.otherPatient.patientId);
+  const consent = ok(
+    await server.gql(`mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, { input: { patientId: f.otherPatient.patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: ["CN"] } }, f.coordinator.token),
+  ).recordConsent;
+  const invitation = ok(await server.gql(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id } }`, { c: caseId, r: f.reviewerEn.reviewerId }, f.coordinator.token)).inviteReviewer;
+  ok(await server.gql(`mutation($id: ID!) { respondToInvitation(assignmentId: $id, accept: true) { status } }`, { id: invitation.id }, f.reviewerEn.token));
+  const outsider = open(f.reviewerZh.token).subscribe(ACTIVITY, { caseId });
+  await outsider.waitForEnd();
+  expect(JSON.stringify(outsider.error)).toContain("NOT_FOUND");
+
+  const reviewer = open(f.reviewerEn.token).subscribe(ACTIVITY, { caseId });
+  await new Promise((r) => setTimeout(r, 200));
+  await hold(caseId, "pause");
+  await reviewer.waitFor(1);
+  expect(reviewer.results[0].data.caseActivity.case).toEqual({ id: caseId, reason: null, patient: null });
+  expect(JSON.stringify(reviewer.results)).not.toContain("Quince");
+
+  ok(await server.gql(`mutation($id: ID!) { revokeConsent(id: $id) { active } }`, { id: consent.id }, f.otherPatient.token));
+  await reviewer.waitForEnd();
+  expect(JSON.stringify(reviewer.error)).toContain("NOT_FOUND");
+  expect(reviewer.results).toHaveLength(1);
+});
+
+test("the listener reconnects after its connection is killed and catches up", async () => {
+  const caseId = await openCase();
+  const client = open(f.coordinator.token);
+  const activity = client.subscribe(ACTIVITY, { caseId });
+  await new Promise((r) => setTimeout(r, 200));
+  const connectionsBefore = server.app.listener.connections;
+  await server.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'meridian-listener' AND datname = current_database()`);
+  await hold(caseId);
+  await activity.waitFor(1);
+  for (let i = 0; i < 200 && server.app.listener.connections === connectionsBefore; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(server.app.listener.connections).toBe(connectionsBefore + 1);
+  await resume(caseId);
+  await activity.waitFor(2);
+  expect(activity.results.map((r) => r.data.caseActivity.type)).toEqual(["STATUS_CHANGED", "STATUS_CHANGED"]);
+});
+
+test("two server processes on one database both deliver every event", async () => {
+  // A second server with its own pool, listener and sockets, on the first one's database.
+  const other = await startServerOn(server.config.databaseUrl!, server.config.dataDir);
+  try {
+    const caseId = await openCase();
+    const onOther = open(f.coordinator.token, other).subscribe(STATUS, { caseId });
+    const onFirst = open(f.coordinator.token).subscribe(STATUS, { caseId });
+    await new Promise((r) => setTimeout(r, 200));
+    await hold(caseId, "via the first server");
+    await onOther.waitFor(1);
+    await onFirst.waitFor(1);
+    expect(onOther.results[0].data.caseStatusChanged.id).toBe(onFirst.results[0].data.caseStatusChanged.id);
+  } finally {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await other.close();
+  }
+});
+
+test("the SQL per event does not grow with the number of subscribers", async () => {
+  const caseId = await openCase();
+  const measure = async (subscribers: number) => {
+    const client = open(f.coordinator.token);
+    const subscriptions = Array.from({ length: subscribers }, () => client.subscribe(STATUS, { caseId }));
+    await new Promise((r) => setTimeout(r, 300));
+    await server.app.listener.settle();
+    const v = await version(caseId);
+    server.statements.length = 0;
+    await server.db.transaction(async (manager) => {
+      await manager.query(`UPDATE medical_case SET status = 'ON_HOLD', held_from = status WHERE id = $1 AND status <> 'ON_HOLD'`, [caseId]);
+      await appendEvents(manager, f.coordinator.userId, [{ caseId, type: CaseEventType.STATUS_CHANGED, toStatus: "ON_HOLD" as never }]);
+    });
+    const writes = server.statements.length;
+    await Promise.all(subscriptions.map((s) => s.waitFor(1)));
+    await server.app.listener.settle();
+    const perEvent = server.statements.length - writes;
+    subscriptions.forEach((s) => s.unsubscribe());
+    await server.db.query(`UPDATE medical_case SET status = held_from, held_from = NULL WHERE id = $1 AND status = 'ON_HOLD'`, [caseId]);
+    expect(v).toBeGreaterThan(0);
+    return perEvent;
+  };
+  const few = await measure(2);
+  const many = await measure(40);
+  console.log(`SQL statements per event: ${few} with 2 subscribers, ${many} with 40`);
+  expect(many).toBe(few);
+});
+
+test("10,000 subscribe/unsubscribe cycles leave the registry at its baseline", async () => {
+  const hub = server.app.hub;
+  const baseline = hub.stats();
+  const caseId = await openCase();
+  const document = parse(STATUS);
+  const viewer = { userId: f.coordinator.userId, role: Role.COORDINATOR, displayName: "c", patientId: null, reviewerId: null, reviewerCountry: null, reviewerLanguages: [] };
+  for (let i = 0; i < 10_000; i++) {
+    const queue = await hub.subscribe({ field: "caseStatusChanged", viewer, caseId: i % 2 ? caseId : null, after: null, document, documentKey: STATUS, clientAddress: null, publicBaseUrl: "" });
+    await queue.return();
+  }
+  expect(hub.stats()).toEqual(baseline);
+});
+
+test("a subscription over HTTP is refused", async () => {
+  const response = await server.gql(`subscription { caseStatusChanged { id } }`, {}, f.coordinator.token);
+  expect(response.data?.caseStatusChanged ?? null).toBeNull();
+  expect(failure(response).code).not.toBe("INTERNAL_SERVER_ERROR");
+});
