@@ -5,6 +5,7 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import cors from "cors";
 import express from "express";
 import helmet from "helmet";
 import { createContext, flushReadAudit, type RequestContext } from "./context.js";
@@ -12,6 +13,7 @@ import { formatError, isUnexpected, logUnexpected } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
+import { createArmor, webSocketValidationRules } from "./schema/armor.js";
 import { buildMeridianSchema } from "./schema/build-schema.js";
 import { originAllowed } from "./common/origins.js";
 import { servedOverWebSocket } from "./events/case-event.subscription.js";
@@ -68,16 +70,22 @@ export async function createApp(runtime: Runtime): Promise<App> {
     pollIntervalMs: config.outboxPollMs,
   });
   await listener.start();
-  const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, (origin, host) => originAllowed(origin, host, config.allowedOrigins));
+  const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, {
+    verifyOrigin: (origin, host) => originAllowed(origin, host, config.allowedOrigins),
+    validationRules: webSocketValidationRules(config.production),
+  });
 
+  const armor = createArmor(config.production);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals: it drains this server, then closes the pool and PostgreSQL.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), requestPlugin(logger)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...armor.plugins, requestPlugin(logger)],
   });
   await apollo.start();
 
@@ -99,6 +107,12 @@ export async function createApp(runtime: Runtime): Promise<App> {
     }
   });
   app.use(helmet({ contentSecurityPolicy: config.production ? undefined : false, crossOriginEmbedderPolicy: false }));
+  // A browser origin outside the allow-list is refused outright, not merely left without CORS headers.
+  app.use((req, res, next) => {
+    if (originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) return next();
+    res.status(403).json({ code: "FORBIDDEN", message: "Origin not allowed" });
+  });
+  app.use(cors({ origin: config.allowedOrigins.length > 0 ? [...config.allowedOrigins] : false, maxAge: 600 }));
   app.use(documentRoutes(runtime));
   app.use(
     "/graphql",

@@ -26,3 +26,18 @@ export function normaliseEmail(email: string): string {
 export function dateOnly(value: Date): string {
   return value.toISOString().slice(0, 10);
 }
+
+/**
+ * The dotted path of the first string holding a NUL character (U+0000) in an argument
+ * value, or undefined. PostgreSQL text cannot store NUL: such input is bad input, not a
+ * server error.
+ */
+export function pathOfNulCharacter(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+  if (value === null || typeof value !== "object" || value instanceof Date) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = pathOfNulCharacter(item, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}

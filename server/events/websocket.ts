@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { getOperationAST, GraphQLError, parse, print, subscribe as graphqlSubscribe, validate, type ExecutionArgs, type GraphQLSchema } from "graphql";
+import { getOperationAST, GraphQLError, parse, print, subscribe as graphqlSubscribe, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decideOperation } from "../auth/policy.js";
@@ -34,12 +34,17 @@ function graphQLErrorFrom(error: unknown): GraphQLError {
  * connection_init; a missing or invalid one closes the socket with 4401, and the
  * socket closes with 4403 when the token expires, so clients reconnect with a fresh one.
  */
-export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime, schema: GraphQLSchema, hub: EventHub, verifyOrigin: (origin: string | undefined, host: string | undefined) => boolean) {
+export interface WebSocketOptions {
+  verifyOrigin: (origin: string | undefined, host: string | undefined) => boolean;
+  validationRules: readonly ValidationRule[];
+}
+
+export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime, schema: GraphQLSchema, hub: EventHub, options: WebSocketOptions) {
   const wss = new WebSocketServer({
     server: httpServer,
     path: "/graphql",
     maxPayload: 64 * 1024,
-    verifyClient: ({ req }: { req: http.IncomingMessage }) => verifyOrigin(req.headers.origin, req.headers.host),
+    verifyClient: ({ req }: { req: http.IncomingMessage }) => options.verifyOrigin(req.headers.origin, req.headers.host),
   });
   const states = new WeakMap<WebSocket, ConnectionState>();
 
@@ -68,7 +73,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         } catch (error) {
           return [error as GraphQLError];
         }
-        const validation = validate(schema, document);
+        const validation = validate(schema, document, options.validationRules);
         if (validation.length > 0) return validation;
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const field = subscriptionField(args);

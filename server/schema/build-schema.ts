@@ -1,10 +1,11 @@
 import { validate } from "class-validator";
 import { getNullableType, GraphQLID, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, type MiddlewareFn, type NonEmptyArray } from "type-graphql";
-import { decideOperation } from "../auth/policy.js";
+import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
+import { audit } from "../audit/audit.service.js";
 import type { RequestContext } from "../context.js";
-import { BadUserInputError, ForbiddenError, UnauthenticatedError, validationFailure } from "../errors.js";
-import { isUuid } from "../common/input.js";
+import { asDomainError, BadUserInputError, ForbiddenError, UnauthenticatedError, validationFailure } from "../errors.js";
+import { isUuid, pathOfNulCharacter } from "../common/input.js";
 import { servedOverWebSocket } from "../events/case-event.subscription.js";
 import { resolvers } from "./resolvers.js";
 
@@ -22,6 +23,30 @@ const enforceOperationPolicy: MiddlewareFn<RequestContext> = async ({ context, i
   return next();
 };
 
+const DENIALS = new Set(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"]);
+
+/** The object an operation names, for the audit trail (ids only). */
+function objectIdOf(args: Record<string, unknown>): string | null {
+  const input = (args.input ?? {}) as Record<string, unknown>;
+  const candidate = args.id ?? args.caseId ?? args.assignmentId ?? args.patientId ?? args.userId ?? args.reviewerId ?? input.caseId ?? input.patientId;
+  return typeof candidate === "string" ? candidate.slice(0, 64) : null;
+}
+
+/** Every refused access is audited too: who tried what, on which id, and that it was denied. */
+const auditDenials: MiddlewareFn<RequestContext> = async ({ context, info, args }, next) => {
+  const operation = `${info.parentType.name}.${info.fieldName}`;
+  if (!ROOT_TYPES.has(info.parentType.name) || OPERATION_POLICY[operation] === "PUBLIC") return next();
+  try {
+    return await next();
+  } catch (error) {
+    const domain = asDomainError(error);
+    if (domain && DENIALS.has(domain.code)) {
+      await audit(context, { action: operation.slice(0, 64), objectType: "Operation", objectId: objectIdOf(args), outcome: "DENIED" }).catch(() => undefined);
+    }
+    throw error;
+  }
+};
+
 /** A malformed id is bad input (naming the argument), not a missing object. */
 const checkIdArguments: MiddlewareFn<RequestContext> = async ({ args, info }, next) => {
   const field = info.parentType.getFields()[info.fieldName];
@@ -31,6 +56,15 @@ const checkIdArguments: MiddlewareFn<RequestContext> = async ({ args, info }, ne
     if (getNullableType(arg.type) === GraphQLID && !isUuid(String(value))) {
       throw new BadUserInputError(arg.name, `${arg.name} is not a valid id`);
     }
+  }
+  return next();
+};
+
+/** Text with a NUL character cannot be stored: BAD_USER_INPUT naming where it is, before any resolver runs. */
+const rejectNulCharacters: MiddlewareFn<RequestContext> = async ({ args }, next) => {
+  for (const [name, value] of Object.entries(args)) {
+    const path = pathOfNulCharacter(value, name);
+    if (path) throw new BadUserInputError(path, `${path} must not contain NUL characters`);
   }
   return next();
 };
@@ -48,7 +82,7 @@ export function buildMeridianSchema(): GraphQLSchema {
   return buildSchemaSync({
     resolvers: resolvers as unknown as NonEmptyArray<Function>,
     validateFn: validateArgument,
-    globalMiddlewares: [enforceOperationPolicy, checkIdArguments],
+    globalMiddlewares: [enforceOperationPolicy, checkIdArguments, rejectNulCharacters],
     emitSchemaFile: false,
     // type-graphql insists on a PubSub; ours is the outbox and the EventHub.
     pubSub: { publish: servedOverWebSocket, subscribe: servedOverWebSocket },

@@ -221,3 +221,24 @@ test("a subscription over HTTP is refused", async () => {
   expect(response.data?.caseStatusChanged ?? null).toBeNull();
   expect(failure(response).code).not.toBe("INTERNAL_SERVER_ERROR");
 });
+
+test("on shutdown sockets close with 1001, and a client resuming elsewhere with its last id misses nothing", async () => {
+  const leaving = await startServerOn(server.config.databaseUrl!, server.config.dataDir, { outboxPollMs: 0 });
+  const caseId = await openCase();
+  const client = connect(leaving, f.coordinator.token);
+  const activity = client.subscribe(ACTIVITY, { caseId });
+  await new Promise((r) => setTimeout(r, 200));
+  await hold(caseId, "before shutdown");
+  await activity.waitFor(1);
+  const lastSeen = activity.results[activity.results.length - 1].data.caseActivity.id;
+  await leaving.close();
+  expect((await client.closed).code).toBe(1001);
+  await client.dispose();
+  // Changes keep happening while the client is away.
+  await resume(caseId);
+  await hold(caseId, "while away");
+  const resumed = open(f.coordinator.token).subscribe(ACTIVITY, { caseId, after: lastSeen });
+  await resumed.waitFor(2);
+  const all = await eventIds(caseId);
+  expect(resumed.results.map((r) => r.data.caseActivity.id)).toEqual(all.slice(all.indexOf(lastSeen) + 1));
+});

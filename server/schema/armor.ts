@@ -1,0 +1,32 @@
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import { specifiedRules, type ValidationRule } from "graphql";
+
+/**
+ * Limits on what one GraphQL document may ask for, checked at validation, before any
+ * resolver (and so any SQL) runs. The deepest query the web app needs (dashboard:
+ * cases > edges > node > assignments > reviewer > field) is depth 6.
+ */
+export const GRAPHQL_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxCost: 5000,
+  maxTokens: 2000,
+  maxDirectives: 20,
+} as const;
+
+export function createArmor(production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
+    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
+    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
+    // Suggestions ("did you mean ...") map the schema for a stranger; development keeps them.
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
+/** The same limits for documents that arrive over the WebSocket. */
+export function webSocketValidationRules(production: boolean): ValidationRule[] {
+  return [...specifiedRules, ...createArmor(production).validationRules];
+}
