@@ -39,20 +39,27 @@ export async function resolveViewer(runtime: Runtime, authorization: string | un
   if (!match) return undefined;
   const claims = await verifyAccessToken(runtime.jwtSecret, match[1]);
   if (!claims) return undefined;
-  const viewer = await loadViewer(runtime, claims.userId);
+  const viewer = await loadViewer(runtime, claims.userId, claims.familyId);
   if (!viewer || viewer.role !== claims.role) return undefined;
   return { viewer, expiresAt: claims.expiresAt };
 }
 
-/** The user as a Viewer (with their patient or reviewer profile), or undefined when missing or disabled. */
-export async function loadViewer(runtime: Runtime, userId: string): Promise<Viewer | undefined> {
-  const user = await runtime.db
+/**
+ * The user as a Viewer (with their patient or reviewer profile), or undefined when missing
+ * or disabled, or, given the token's session family, when that sign-in was ended
+ * (sign-out, or a reused refresh token): access tokens die with their session.
+ */
+export async function loadViewer(runtime: Runtime, userId: string, familyId?: string): Promise<Viewer | undefined> {
+  const query = runtime.db
     .getRepository(UserEntity)
     .createQueryBuilder("u")
     .leftJoinAndMapOne("u.patient", PatientEntity, "p", "p.user_id = u.id")
     .leftJoinAndMapOne("u.reviewer", ReviewerEntity, "r", "r.user_id = u.id")
-    .where("u.id = :id AND u.disabled_at IS NULL", { id: userId })
-    .getOne();
+    .where("u.id = :id AND u.disabled_at IS NULL", { id: userId });
+  if (familyId !== undefined) {
+    query.andWhere("EXISTS (SELECT 1 FROM auth_session s WHERE s.family_id = :familyId AND s.user_id = u.id AND s.revoked_at IS NULL)", { familyId });
+  }
+  const user = await query.getOne();
   if (!user) return undefined;
   const joined = user as UserEntity & { patient?: PatientEntity; reviewer?: ReviewerEntity };
   return {

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config.js";
 import { createKeyRing, type KeyRing } from "./auth/field-crypto.js";
 import { createLoginLimiter, type LoginLimiter } from "./auth/login-limiter.js";
+import { verifyPassword } from "./auth/password.js";
 import { loadSecrets } from "./db/secrets.js";
 import type { Logger } from "./logger.js";
 import { createFileDocumentStore, type DocumentStore } from "./records/document-store.js";
@@ -16,6 +17,8 @@ export interface Runtime {
   keyRing: KeyRing;
   documents: DocumentStore;
   loginLimiter: LoginLimiter;
+  /** Password verification (argon2id), held here so a test can observe that every login pays for one. */
+  passwords: { verify: (hash: string, password: string) => Promise<boolean> };
 }
 
 export async function createRuntime(config: Config, db: DataSource, logger: Logger): Promise<Runtime> {
@@ -29,5 +32,6 @@ export async function createRuntime(config: Config, db: DataSource, logger: Logg
     keyRing,
     documents: createFileDocumentStore(path.join(config.dataDir, "documents"), keyRing),
     loginLimiter: createLoginLimiter(db, config.loginLimitPerAccount, config.loginLimitPerAddress),
+    passwords: { verify: verifyPassword },
   };
 }

@@ -7,7 +7,7 @@ import { normaliseEmail } from "../common/input.js";
 import { AccountInvitationEntity } from "../users/account-invitation.entity.js";
 import { UserEntity } from "../users/user.entity.js";
 import { AuthSessionEntity } from "./auth-session.entity.js";
-import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from "./password.js";
+import { checkPasswordPolicy, dummyPasswordHash, hashPassword } from "./password.js";
 import { hashOpaqueToken, newOpaqueToken, REFRESH_TOKEN_DAYS, signAccessToken } from "./tokens.js";
 
 export interface Session {
@@ -39,7 +39,7 @@ export async function login(ctx: RequestContext, email: string, password: string
   const user = await ctx.db.getRepository(UserEntity).findOneBy({ email: normalised });
   // Unknown emails and password-less accounts cost one argon2 verification too: no timing oracle.
   const hash = user?.passwordHash && !user.disabledAt ? user.passwordHash : await dummyPasswordHash();
-  const valid = (await verifyPassword(hash, password)) && hash === user?.passwordHash;
+  const valid = (await ctx.runtime.passwords.verify(hash, password)) && hash === user?.passwordHash;
   if (!user || !valid) {
     await limiter.recordFailure(normalised, ctx.clientAddress);
     await audit(ctx, { action: "LOGIN", objectType: "User", objectId: user?.id ?? null, outcome: "DENIED" });

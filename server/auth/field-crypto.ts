@@ -28,7 +28,10 @@ export function createKeyRing(current: string, previous?: string): KeyRing {
   for (const entry of (previous ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
     const separator = entry.indexOf(":");
     if (separator < 1) throw new Error("MERIDIAN_PREVIOUS_ENCRYPTION_KEYS entries look like kid:base64");
-    keys.set(entry.slice(0, separator), parseKey(entry.slice(separator + 1), "MERIDIAN_PREVIOUS_ENCRYPTION_KEYS"));
+    const key = parseKey(entry.slice(separator + 1), "MERIDIAN_PREVIOUS_ENCRYPTION_KEYS");
+    // Values name their key by its derived id; the configured kid is accepted as an alias.
+    keys.set(entry.slice(0, separator), key);
+    keys.set(keyId(key), key);
   }
   return { currentKid: keyId(currentKey), keys };
 }

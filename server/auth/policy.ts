@@ -48,7 +48,8 @@ export type OperationDecision = "ALLOW" | "UNAUTHENTICATED" | "FORBIDDEN";
 
 /** Deny by default: a root field without an entry is refused. */
 export function decideOperation(operation: string, viewer: Viewer | null): OperationDecision {
-  const rule = OPERATION_POLICY[operation];
+  // Own entries only: "constructor" or "__proto__" must not find Object.prototype's members.
+  const rule = Object.prototype.hasOwnProperty.call(OPERATION_POLICY, operation) ? OPERATION_POLICY[operation] : undefined;
   if (rule === undefined) return viewer ? "FORBIDDEN" : "UNAUTHENTICATED";
   if (rule === "PUBLIC") return "ALLOW";
   if (!viewer) return "UNAUTHENTICATED";

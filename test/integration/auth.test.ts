@@ -92,6 +92,29 @@ describe("sessions, invitations and accounts", () => {
     expect(ok(await server.gql(SIGN_OUT, { t: rotated.refreshToken })).signOut).toBe(true);
     expect(failure(await server.gql(REFRESH, { t: rotated.refreshToken })).code).toBe("UNAUTHENTICATED");
     expect(ok(await server.gql(SIGN_OUT, { t: "never-issued" })).signOut).toBe(false);
+    // Access tokens die with their sign-in, without waiting for their expiry.
+    expect(ok(await server.gql(VIEWER, {}, session.accessToken)).viewer).toBeNull();
+    expect(failure(await server.gql(`{ cases { totalCount } }`, {}, rotated.accessToken)).code).toBe("UNAUTHENTICATED");
+  });
+
+  test("every login pays for one argon2 verification, known email or not", async () => {
+    const real = server.runtime.passwords.verify;
+    const verified: string[] = [];
+    server.runtime.passwords.verify = (hash, password) => {
+      verified.push(hash);
+      return real(hash, password);
+    };
+    try {
+      failure(await login("nobody.here@test.meridian", PASSWORD));
+      failure(await login(f.coordinator.email, "wrong password entirely"));
+      ok(await login(f.coordinator.email, PASSWORD));
+    } finally {
+      server.runtime.passwords.verify = real;
+    }
+    expect(verified).toHaveLength(3);
+    expect(verified.every((hash) => hash.startsWith("$argon2id$"))).toBe(true);
+    // The unknown email was checked against the dummy hash, not skipped.
+    expect(verified[0]).not.toBe(verified[1]);
   });
 
   describe("invitations", () => {

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { hashPassword } from "../../server/auth/password";
 import { signAccessToken } from "../../server/auth/tokens";
 import { Role } from "../../server/common/enums";
@@ -25,9 +26,14 @@ export interface Fixtures {
   otherPatient: Account & { patientId: string };
 }
 
-/** An access token for a user, as login would issue it. */
-export function tokenFor(server: TestServer, userId: string, role: Role): Promise<string> {
-  return signAccessToken(server.runtime.jwtSecret, { userId, role, familyId: "00000000-0000-0000-0000-000000000000" });
+/** An access token for a user, as login would issue it (with a live session behind it). */
+export async function tokenFor(server: TestServer, userId: string, role: Role, lifetimeSeconds?: number): Promise<string> {
+  const familyId = crypto.randomUUID();
+  await server.db.query(
+    `INSERT INTO auth_session (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`,
+    [userId, familyId, crypto.randomBytes(32).toString("hex")],
+  );
+  return signAccessToken(server.runtime.jwtSecret, { userId, role, familyId }, lifetimeSeconds);
 }
 
 async function insertUser(server: TestServer, email: string, role: Role, displayName: string): Promise<Account> {

@@ -1,0 +1,63 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Client } from "graphql-ws";
+
+/** The shape of `fragment CaseEventFields` in live-updates.graphql. */
+export interface CaseEventPayload {
+  id: string;
+  type: string;
+  at: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  case: { id: string; reference: string; status: string; version: number; statusSince: string; heldFrom: string | null };
+}
+
+export const LIVE_UPDATES_DOCUMENT = fs.readFileSync(path.join(__dirname, "live-updates.graphql"), "utf8");
+
+export interface FollowHandlers {
+  event(event: CaseEventPayload): void;
+  /** The server ended the subscription (rights ended, e.g. consent revoked): do not resume. */
+  ended(error: unknown): void;
+}
+
+/**
+ * Follows one case's activity and never misses an event: it remembers the last id it
+ * saw and, when the socket drops (a restart, a refreshed token), resumes after it.
+ * Returns a function that stops following.
+ */
+export function followCase(client: Client, caseId: string, handlers: FollowHandlers, after: string | null = null): () => void {
+  let lastId = after;
+  let stopped = false;
+  let unsubscribe = () => {};
+  const start = () => {
+    unsubscribe = client.subscribe<{ caseActivity: CaseEventPayload }>(
+      { query: LIVE_UPDATES_DOCUMENT, operationName: "CaseActivity", variables: { caseId, after: lastId } },
+      {
+        next: (result) => {
+          const event = result.data?.caseActivity;
+          if (!event) return;
+          lastId = event.id;
+          handlers.event(event);
+        },
+        error: (error) => {
+          // A closed socket is a CloseEvent-like object (the client reconnects); GraphQL errors are an array.
+          if (Array.isArray(error)) {
+            stopped = true;
+            handlers.ended(error);
+          } else if (!stopped) {
+            setTimeout(start, 100);
+          }
+        },
+        complete: () => {
+          if (!stopped) setTimeout(start, 100);
+        },
+      },
+    );
+  };
+  start();
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}
