@@ -4,7 +4,7 @@ import { canSeeEvent, caseView, type CaseFacts, type CaseView } from "../auth/po
 import type { Viewer } from "../auth/viewer.js";
 import { buildContext, flushReadAudit, type RequestContext } from "../context.js";
 import { formatError } from "../errors.js";
-import { CaseEventType, Role, type AssignmentStatus } from "../common/enums.js";
+import { CaseEventType, type AssignmentStatus } from "../common/enums.js";
 import { createLoaders } from "../loaders.js";
 import type { Runtime } from "../runtime.js";
 import { CaseEntity } from "../cases/case.entity.js";
@@ -49,7 +49,11 @@ interface BatchFacts {
 
 const notVisible = () => new GraphQLError("Case not found", { extensions: { code: "NOT_FOUND" } });
 
-/** Selections whose result depends on the individual viewer (identity reads are audited per person, URLs are personal). */
+/**
+ * Selections whose result depends on who the viewer is, beyond their view of the case:
+ * identity reads are audited per person, document URLs are personal, and assignments
+ * show a reviewer's own opinion. Everything else is the same for everyone with one view.
+ */
 const PERSONAL_SELECTION = /\b(patient|uploadUrl|downloadUrl|assignments|accessLog)\b/;
 
 /**
@@ -87,7 +91,7 @@ export class EventHub {
       queue,
       lastDeliveredId: BigInt(request.after ?? 0),
       backlog: request.after !== null ? [] : null,
-      personal: request.viewer.role !== Role.ADMIN && request.viewer.role !== Role.COORDINATOR ? true : PERSONAL_SELECTION.test(request.documentKey),
+      personal: PERSONAL_SELECTION.test(request.documentKey),
     };
     this.subscribers.set(id, subscriber);
     if (request.caseId) {

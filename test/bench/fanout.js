@@ -1,0 +1,161 @@
+// Fan-out benchmark: delivery latency from commit to receipt with 1,000 and 10,000
+// subscribers on one server process, clients in another process; SQL statements per
+// event; memory per idle subscriber. Baseline, measured in the same run: the same
+// number of raw WebSocket clients receiving a pre-serialized broadcast from the same
+// process (no GraphQL, no authorization): the floor any GraphQL fan-out sits on.
+require("reflect-metadata");
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const readline = require("node:readline");
+const { WebSocketServer } = require("ws");
+const dist = path.join(__dirname, "..", "..", "dist", "server");
+const { startEmbeddedPostgres, freePort } = require(path.join(dist, "db", "embedded-postgres.js"));
+const { createDataSource } = require(path.join(dist, "db", "data-source.js"));
+const { loadConfig } = require(path.join(dist, "config.js"));
+const { createLogger } = require(path.join(dist, "logger.js"));
+const { createRuntime } = require(path.join(dist, "runtime.js"));
+const { createApp } = require(path.join(dist, "app.js"));
+const { signAccessToken } = require(path.join(dist, "auth", "tokens.js"));
+const { seal } = require(path.join(dist, "auth", "field-crypto.js"));
+
+const SIZES = (process.env.BENCH_SUBSCRIBERS ?? "1000,10000").split(",").map(Number);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20);
+const QUERY = `subscription($caseId: ID) { caseStatusChanged(caseId: $caseId) { id type fromStatus toStatus note case { id status version } } }`;
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function clientProcess() {
+  const child = spawn(process.execPath, ["--max-old-space-size=4096", path.join(__dirname, "fanout-clients.js")], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on("line", (line) => waiting.shift()?.(JSON.parse(line)));
+  return {
+    ask: (message) => new Promise((resolve) => {
+      waiting.push(resolve);
+      child.stdin.write(`${JSON.stringify(message)}\n`);
+    }),
+    kill: () => child.kill(),
+  };
+}
+
+async function seed(db, runtime, count) {
+  const [{ id: patientUser }] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ('bench.patient@bench', 'PATIENT', 'Bench Patient') RETURNING id`);
+  const [{ id: patientId }] = await db.query(`INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language) VALUES ($1, 'Bench Patient', $2, 'EN') RETURNING id`, [patientUser, seal(runtime.keyRing, "1960-01-01")]);
+  await db.query(`INSERT INTO consent (patient_id, scope, destination_countries, attested_by_coordinator, recorded_by_user_id) VALUES ($1, 'CROSS_BORDER_REVIEW', '{CN}', true, $2)`, [patientId, patientUser]);
+  // Half coordinators, half accepted reviewers: every subscriber is authorized per event.
+  const users = await db.query(
+    `INSERT INTO app_user (email, role, display_name) SELECT 'bench' || g || '@bench', CASE WHEN g % 2 = 0 THEN 'COORDINATOR' ELSE 'REVIEWER' END, 'Bench ' || g FROM generate_series(1, $1) g RETURNING id, role`,
+    [count],
+  );
+  const coordinator = users.find((u) => u.role === "COORDINATOR").id;
+  const [{ id: caseId }] = await db.query(
+    `INSERT INTO medical_case (reference, patient_id, status, status_since, version, reason, opened_by_user_id, updated_at) VALUES ('MER-BENCH-1', $1, 'RECORDS_COLLECTION', now(), 0, 'bench', $2, now()) RETURNING id`,
+    [patientId, coordinator],
+  );
+  await db.query(`INSERT INTO reviewer (user_id, institution, country, languages) SELECT id, 'Bench Hospital', 'CN', '{EN}' FROM app_user WHERE role = 'REVIEWER' AND email LIKE 'bench%@bench'`);
+  await db.query(`INSERT INTO review_assignment (case_id, reviewer_id, status) SELECT $1, id, 'ACCEPTED' FROM reviewer`, [caseId]);
+  await db.query(`INSERT INTO auth_session (user_id, family_id, token_hash, expires_at) SELECT id, id, md5(id::text) || md5(id::text), now() + interval '1 day' FROM app_user WHERE email LIKE 'bench%@bench'`);
+  const tokens = [];
+  for (const user of users) tokens.push(await signAccessToken(runtime.jwtSecret, { userId: user.id, role: user.role, familyId: user.id }, 3600));
+  return { caseId, coordinator, tokens };
+}
+
+async function main() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-bench-"));
+  const cluster = await startEmbeddedPostgres(path.join(root, "pg"));
+  const admin = createDataSource({ url: cluster.url() });
+  await admin.initialize();
+  await admin.query("CREATE DATABASE bench");
+  await admin.destroy();
+  let statements = 0;
+  const db = createDataSource({ url: cluster.url("bench"), poolSize: 20, onQuery: () => statements++ });
+  await db.initialize();
+  await db.runMigrations();
+  const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: root }), databaseUrl: cluster.url("bench"), logLevel: "silent", outboxPollMs: 0 };
+  const runtime = await createRuntime(config, db, createLogger("silent"));
+  const app = await createApp(runtime);
+  const port = await app.listen(0);
+  const rawPort = await freePort();
+  const raw = new WebSocketServer({ port: rawPort });
+  const { caseId, coordinator, tokens } = await seed(db, runtime, Math.max(...SIZES));
+  const coordinatorToken = await signAccessToken(runtime.jwtSecret, { userId: coordinator, role: "COORDINATOR", familyId: coordinator }, 3600);
+  const clients = clientProcess();
+  const results = [];
+
+  async function transition(to, note) {
+    const [{ version }] = await db.query(`SELECT version FROM medical_case WHERE id = $1`, [caseId]);
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${coordinatorToken}` },
+      body: JSON.stringify({ query: `mutation($id: ID!, $to: CaseStatus!, $v: Int!, $note: String) { transitionCase(id: $id, to: $to, expectedVersion: $v, note: $note) { version } }`, variables: { id: caseId, to, v: version, note } }),
+    });
+    const body = await response.json();
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  }
+
+  const heap = () => {
+    global.gc?.();
+    return process.memoryUsage();
+  };
+
+  for (const size of SIZES) {
+    const before = heap();
+    await clients.ask({ cmd: "graphql", url: `ws://127.0.0.1:${port}/graphql`, tokens: tokens.slice(0, size), caseId, query: QUERY });
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = heap();
+    if (app.hub.stats().subscribers !== size) throw new Error(`expected ${size} subscribers, have ${JSON.stringify(app.hub.stats())}`);
+    statements = 0;
+    let writeStatements = 0;
+    for (let i = 0; i < EVENTS; i++) {
+      const countBefore = statements;
+      await transition(i % 2 === 0 ? "ON_HOLD" : "RECORDS_COLLECTION", String(Date.now()));
+      writeStatements += statements - countBefore;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await app.listener.settle();
+    await new Promise((r) => setTimeout(r, 1000));
+    const { latencies } = await clients.ask({ cmd: "collect" });
+    const deliveryStatements = (statements - writeStatements) / EVENTS;
+    await clients.ask({ cmd: "close" });
+
+    // Baseline: raw broadcast of a pre-serialized payload to the same number of sockets.
+    await clients.ask({ cmd: "raw", url: `ws://127.0.0.1:${rawPort}`, count: size });
+    for (let i = 0; i < EVENTS; i++) {
+      const bytes = JSON.stringify({ id: String(i), type: "STATUS_CHANGED", note: String(Date.now()) });
+      for (const socket of raw.clients) socket.send(bytes);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = (await clients.ask({ cmd: "collect" })).latencies;
+    await clients.ask({ cmd: "close" });
+
+    const sorted = latencies.sort((a, b) => a - b);
+    const base = baseline.sort((a, b) => a - b);
+    results.push({
+      subscribers: size,
+      deliveries: `${sorted.length}/${size * EVENTS}`,
+      p50_ms: percentile(sorted, 50),
+      p99_ms: percentile(sorted, 99),
+      baseline_p50_ms: percentile(base, 50),
+      baseline_p99_ms: percentile(base, 99),
+      p99_vs_baseline: (percentile(sorted, 99) / Math.max(percentile(base, 99), 1)).toFixed(2),
+      sql_per_event: deliveryStatements.toFixed(1),
+      heap_kb_per_idle_subscriber: ((after.heapUsed - before.heapUsed) / size / 1024).toFixed(1),
+      rss_kb_per_idle_subscriber: ((after.rss - before.rss) / size / 1024).toFixed(1),
+    });
+  }
+  console.table(results);
+  clients.kill();
+  raw.close();
+  await app.close();
+  await db.destroy();
+  await cluster.stop();
+  fs.rmSync(root, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
