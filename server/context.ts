@@ -22,6 +22,9 @@ export interface RequestContext {
   /** When the access token expires (ms since epoch), for sockets that must close then. */
   tokenExpiresAt: number | null;
   loaders: Loaders;
+  /** The request's Authorization header until authenticate() settles the viewer; absent when the viewer is known. */
+  authorization?: string;
+  viewerSettled?: Promise<void>;
   /** Reads of personal health data, written to the audit trail in one statement when the request ends. */
   pendingReads: Array<Pick<AuditEntryEntity, "action" | "objectType" | "objectId" | "patientId">>;
 }
@@ -88,8 +91,23 @@ export function buildContext(runtime: Runtime, input: ContextInput, resolved: { 
   };
 }
 
-export async function createContext(runtime: Runtime, input: ContextInput): Promise<RequestContext> {
-  return buildContext(runtime, input, await resolveViewer(runtime, input.authorization));
+/**
+ * The context of an HTTP request. Who the viewer is is settled lazily, by the first
+ * resolver to run (authenticate), so a document refused at validation costs no SQL.
+ */
+export function createContext(runtime: Runtime, input: ContextInput): RequestContext {
+  return { ...buildContext(runtime, input, undefined), authorization: input.authorization ?? "" };
+}
+
+/** Settles `ctx.viewer` from the request's token, once per context (Apollo may copy the context per operation). */
+export function authenticate(ctx: RequestContext): Promise<void> {
+  if (ctx.authorization === undefined) return Promise.resolve();
+  ctx.viewerSettled ??= resolveViewer(ctx.runtime, ctx.authorization).then((resolved) => {
+    ctx.viewer = resolved?.viewer ?? null;
+    ctx.tokenExpiresAt = resolved?.expiresAt ?? null;
+    ctx.loaders = createLoaders(ctx.db, ctx.viewer);
+  });
+  return ctx.viewerSettled;
 }
 
 /** Writes the request's buffered read audit entries in one statement. */

@@ -3,7 +3,7 @@ import { getNullableType, GraphQLID, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, type MiddlewareFn, type NonEmptyArray } from "type-graphql";
 import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
 import { audit } from "../audit/audit.service.js";
-import type { RequestContext } from "../context.js";
+import { authenticate, type RequestContext } from "../context.js";
 import { asDomainError, BadUserInputError, ForbiddenError, UnauthenticatedError, validationFailure } from "../errors.js";
 import { isUuid, pathOfNulCharacter } from "../common/input.js";
 import { servedOverWebSocket } from "../events/case-event.subscription.js";
@@ -16,6 +16,7 @@ const NON_UUID_ID_ARGS = new Set(["after"]);
 /** Deny by default: every root field passes the operation policy before its resolver runs. */
 const enforceOperationPolicy: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
   if (ROOT_TYPES.has(info.parentType.name)) {
+    await authenticate(context);
     const decision = decideOperation(`${info.parentType.name}.${info.fieldName}`, context.viewer);
     if (decision === "UNAUTHENTICATED") throw new UnauthenticatedError();
     if (decision === "FORBIDDEN") throw new ForbiddenError();
