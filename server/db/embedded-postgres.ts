@@ -52,6 +52,20 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Whether the live process `pid` is the postmaster of `databaseDir`: postgres runs in
+ * its data directory. After a reboot the pid of a stale lock file may belong to any
+ * other process (in a container, often this very one), which must not be signalled.
+ * Without /proc, trust the lock file.
+ */
+function isPostmasterOf(pid: number, databaseDir: string): boolean {
+  try {
+    return fs.realpathSync(`/proc/${pid}/cwd`) === fs.realpathSync(databaseDir);
+  } catch {
+    return process.platform !== "linux";
+  }
+}
+
+/**
  * A crash leaves postmaster.pid behind, sometimes with its postgres still running
  * (orphaned when Node was killed). Stop the orphan, or remove the stale file.
  */
@@ -59,7 +73,7 @@ async function clearLeftoverPostmaster(databaseDir: string): Promise<void> {
   const pidFile = path.join(databaseDir, "postmaster.pid");
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) && isPostmasterOf(pid, databaseDir)) {
     process.kill(pid, "SIGINT");
     for (let waited = 0; waited < 15000 && isAlive(pid); waited += 100) {
       await new Promise((r) => setTimeout(r, 100));
