@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase, runMigrations } from "./db/database.js";
+import { DataDirectoryInUseError } from "./db/embedded-postgres.js";
 import { describeDemo, seedDemo } from "./db/seed-demo.js";
 import { createLogger } from "./logger.js";
 import { createRuntime } from "./runtime.js";
@@ -60,6 +61,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`meridian failed to start: ${(error as Error).stack ?? error}\n`);
+  const known = error instanceof DataDirectoryInUseError;
+  process.stderr.write(`meridian failed to start: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -44,6 +44,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      // A frozen database must not hang requests forever.
+      statement_timeout: 30_000,
+      query_timeout: 35_000,
       application_name: "meridian",
     },
   });

