@@ -30,11 +30,10 @@ export async function caseFacts(ctx: RequestContext, row: CaseEntity, manager?: 
     const assignment = await manager.findOneBy(ReviewAssignmentEntity, { caseId: row.id, reviewerId: ctx.viewer.reviewerId });
     return { ...base, viewerAssignmentStatus: assignment?.status ?? null, consentCountries: await activeConsentCountries(manager, row.patientId) };
   }
-  const [assignment, consentCountries] = await Promise.all([
-    ctx.loaders.viewerAssignmentByCase.load(row.id),
-    ctx.loaders.consentCountriesByPatient.load(row.patientId),
-  ]);
-  return { ...base, viewerAssignmentStatus: assignment?.status ?? null, consentCountries };
+  // Without an assignment a reviewer sees nothing, whatever the consent says: it is not read.
+  const assignment = await ctx.loaders.viewerAssignmentByCase.load(row.id);
+  if (!assignment) return { ...base, viewerAssignmentStatus: null, consentCountries: [] };
+  return { ...base, viewerAssignmentStatus: assignment.status, consentCountries: await ctx.loaders.consentCountriesByPatient.load(row.patientId) };
 }
 
 export async function viewOfCase(ctx: RequestContext, row: CaseEntity, manager?: EntityManager): Promise<CaseView | null> {
@@ -50,7 +49,9 @@ export function noteCaseRead(ctx: RequestContext, row: CaseEntity): void {
 /** The case as this viewer may see it, or NOT_FOUND. */
 export async function findVisibleCase(ctx: RequestContext, id: string): Promise<VisibleCase> {
   if (!ctx.viewer) throw new UnauthenticatedError();
-  const row = await ctx.loaders.case.load(id);
+  // A reviewer's own assignment is looked up by the id alongside the case, so that a case they
+  // have no assignment on and one that does not exist cost the same statements.
+  const [row] = await Promise.all([ctx.loaders.case.load(id), ctx.viewer.role === Role.REVIEWER ? ctx.loaders.viewerAssignmentByCase.load(id) : undefined]);
   const view = row ? await viewOfCase(ctx, row) : null;
   if (!row || !view) throw new NotFoundError("Case");
   return { row, view };

@@ -9,6 +9,7 @@ import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
+import { visibleSummaries } from "../summaries/summary.service.js";
 import { CommentEntity } from "./comment.entity.js";
 import type { AddCommentInput } from "./comment.input.js";
 
@@ -43,5 +44,9 @@ export async function addComment(ctx: RequestContext, input: AddCommentInput): P
 
 export async function visibleComments(ctx: RequestContext, visible: VisibleCase): Promise<CommentEntity[]> {
   if (!canSeeComments(visible.view)) return [];
-  return ctx.loaders.commentsByCase.load(visible.row.id);
+  const comments = await ctx.loaders.commentsByCase.load(visible.row.id);
+  if (visible.view === "STAFF") return comments;
+  // A comment leads to the summary version it is anchored to: only those this view may read (not drafts).
+  const readable = new Set((await visibleSummaries(ctx, visible)).map((summary) => summary.id));
+  return comments.filter((comment) => readable.has(comment.summaryId));
 }

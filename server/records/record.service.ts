@@ -9,6 +9,7 @@ import { LIMITS } from "../common/limits.js";
 import { findVisibleCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
+import { assertDeidentified } from "../summaries/summary.service.js";
 import type { AddMedicalRecordInput } from "./medical-record.input.js";
 import { MedicalRecordEntity } from "./medical-record.entity.js";
 
@@ -26,6 +27,8 @@ export async function addMedicalRecord(ctx: RequestContext, input: AddMedicalRec
     const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
     if (view !== "STAFF" && view !== "OWNER") throw new NotFoundError("Case");
     if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed to new records");
+    // Reviewers read the titles of shared records (the document's own name stays the record id).
+    await assertDeidentified(ctx, manager, caseRow.patientId, [["input.title", title]]);
     const row = await manager.save(
       manager.create(MedicalRecordEntity, {
         caseId: caseRow.id,

@@ -26,7 +26,7 @@ const CONTENT_FIELDS = [
 ] as const;
 
 /** Reviewers will read this text: refuse it when it names the patient. */
-async function assertDeidentified(ctx: RequestContext, manager: EntityManager, patientId: string, fields: Array<[string, string]>): Promise<void> {
+export async function assertDeidentified(ctx: RequestContext, manager: EntityManager, patientId: string, fields: Array<[string, string]>): Promise<void> {
   const patient = await manager.findOneByOrFail(PatientEntity, { id: patientId });
   const user = await manager.findOneByOrFail(UserEntity, { id: patient.userId });
   const fragments = identifyingFragments({

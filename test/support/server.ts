@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pino from "pino";
 import type { DataSource } from "typeorm";
 import { createApp, type App } from "../../server/app";
 import { loadConfig, type Config } from "../../server/config";
 import { createDataSource } from "../../server/db/data-source";
-import { createLogger } from "../../server/logger";
+import { createLogger, type Logger } from "../../server/logger";
 import { createRuntime, type Runtime } from "../../server/runtime";
 import { createTestDatabase } from "./database";
 
@@ -29,11 +30,25 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /**
+   * Receives every line the server's logger writes (pino's JSON, redaction applied) instead
+   * of stdout, from the first line on. The level is `overrides.logLevel` when given, else
+   * LOG_LEVEL, else silent.
+   */
+  onLog?: (line: string) => void;
+}
+
+/** Points a logger made by createLogger (and its children) at `onLog`, keeping its options. */
+function redirectLogger(logger: Logger, onLog: (line: string) => void): void {
+  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = { write: (line: string) => onLog(line) };
+}
+
 /** The real server (HTTP, GraphQL, documents) on its own database, on a free port. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, harness: HarnessOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-data-"));
-  const server = await startServerOn(database.url, dataDir, overrides);
+  const server = await startServerOn(database.url, dataDir, overrides, harness);
   const close = server.close;
   server.close = async () => {
     await close();
@@ -44,12 +59,13 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
 }
 
 /** A server on an existing database (a second process's worth: its own pool, listener and sockets). */
-export async function startServerOn(databaseUrl: string, dataDir: string, overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startServerOn(databaseUrl: string, dataDir: string, overrides: Partial<Config> = {}, harness: HarnessOptions = {}): Promise<TestServer> {
   const config = { ...loadConfig({ NODE_ENV: "test", MERIDIAN_DATA_DIR: dataDir }), databaseUrl, ...overrides };
   const statements: string[] = [];
   const db = createDataSource({ url: databaseUrl, onQuery: (sql) => statements.push(sql) });
   await db.initialize();
-  const logger = createLogger(process.env.LOG_LEVEL ?? "silent");
+  const logger = createLogger(overrides.logLevel ?? process.env.LOG_LEVEL ?? "silent");
+  if (harness.onLog) redirectLogger(logger, harness.onLog);
   const runtime = await createRuntime(config, db, logger);
   const app = await createApp(runtime);
   const port = await app.listen(0);
