@@ -14,6 +14,16 @@ export interface PatientIdentifiers {
 // invisible format characters (soft hyphen, zero-width space) are dropped like spacing.
 const squash = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}\p{Cf}]+/gu, "");
 
+/**
+ * An email's local part identifies on its own when it is distinctive (digits or
+ * separators, as in j.smith42, or long); a plain short word (patient@...) would
+ * forbid that word everywhere.
+ */
+function distinctiveLocalPart(email: string): string[] {
+  const local = email.split("@")[0];
+  return /[^\p{L}]/u.test(local) || local.length >= 8 ? [local] : [];
+}
+
 /** The fragments that would identify the patient if they appeared in shared text. */
 export function identifyingFragments(identifiers: PatientIdentifiers): string[] {
   const names = identifiers.fullName.split(/\s+/).filter((part) => part.length >= 3);
@@ -22,7 +32,7 @@ export function identifyingFragments(identifiers: PatientIdentifiers): string[] 
     identifiers.fullName,
     ...(names.length > 1 ? [names[names.length - 1]] : []),
     identifiers.email,
-    identifiers.email.split("@")[0],
+    ...distinctiveLocalPart(identifiers.email),
     `${year}${month}${day}`,
     `${day}${month}${year}`,
     `${month}${day}${year}`,

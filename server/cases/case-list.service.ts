@@ -83,15 +83,18 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | null |
     page.andWhere(`(${sortKey}, c.id) < (:cursorAt, :cursorId)`, { cursorAt: cursor.updatedAt, cursorId: cursor.id });
   }
   const [rows, totalCount] = await Promise.all([page.getMany(), base.getCount()]);
+  const pageRows = rows.slice(0, first);
+  for (const row of pageRows) ctx.loaders.case.prime(row.id, row);
+  // All rows' facts are requested together, so the loaders batch them into one query each.
+  const facts = await Promise.all(pageRows.map((row) => caseFacts(ctx, row)));
   const visible: VisibleCase[] = [];
-  for (const row of rows.slice(0, first)) {
-    ctx.loaders.case.prime(row.id, row);
-    const view = caseView(ctx.viewer!, await caseFacts(ctx, row));
+  pageRows.forEach((row, i) => {
+    const view = caseView(ctx.viewer!, facts[i]);
     if (view) {
       visible.push({ row, view });
       noteCaseRead(ctx, row);
     }
-  }
+  });
   return {
     edges: visible.map(({ row, view }) => ({ cursor: encodeCursor(row), row, view })),
     hasNextPage: rows.length > first,

@@ -7,6 +7,7 @@ import { CaseEventType, CaseStatus, Role } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { appendEvents } from "../events/outbox.js";
+import { assertDeidentified } from "../patients/identifier-check.js";
 import { PatientEntity } from "../patients/patient.entity.js";
 import { CaseEntity } from "./case.entity.js";
 import { lockVisibleCase, type VisibleCase } from "./case-access.js";
@@ -58,6 +59,8 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
     if (row.version !== expectedVersion) {
       throw new ConflictError(`The case has changed since version ${expectedVersion} (now ${row.version}); reload it`, "expectedVersion");
     }
+    // Reviewers read the notes of a case's events.
+    if (cleanNote) await assertDeidentified(ctx, manager, row.patientId, [["note", cleanNote]]);
     const facts = await loadGuardFacts(manager, row.id, row.patientId);
     const plan = planTransition({ status: row.status, heldFrom: row.heldFrom }, to, facts, cleanNote);
     if (!plan.ok) {

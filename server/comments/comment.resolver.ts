@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { CaseSummaryType } from "../summaries/case-summary.type.js";
 import { AddCommentInput } from "./comment.input.js";
@@ -28,6 +29,9 @@ export class CommentResolver {
   async parent(@Ctx() ctx: RequestContext, @Root() comment: CommentType): Promise<CommentType | null> {
     if (!comment.row.parentId) return null;
     const parent = await ctx.loaders.comment.load(comment.row.parentId);
-    return parent ? CommentType.from(parent, comment.view) : null;
+    if (!parent) return null;
+    // The parent may be anchored to a draft, which only staff read.
+    const summary = await ctx.loaders.summary.load(parent.summaryId);
+    return summary && canSeeSummary(comment.view, summary) ? CommentType.from(parent, comment.view) : null;
   }
 }

@@ -8,6 +8,7 @@ import { LIMITS } from "../common/limits.js";
 import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
+import { assertDeidentified } from "../patients/identifier-check.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
 import { visibleSummaries } from "../summaries/summary.service.js";
 import { CommentEntity } from "./comment.entity.js";
@@ -26,6 +27,7 @@ export async function addComment(ctx: RequestContext, input: AddCommentInput): P
       const parent = await manager.findOneBy(CommentEntity, { id: input.parentId, caseId: caseRow.id });
       if (!parent) throw new BadUserInputError("input.parentId", "No such comment on this case");
     }
+    await assertDeidentified(ctx, manager, caseRow.patientId, [["input.body", body]]);
     const row = await manager.save(
       manager.create(CommentEntity, {
         caseId: caseRow.id,

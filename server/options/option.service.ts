@@ -8,6 +8,7 @@ import { LIMITS } from "../common/limits.js";
 import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
+import { assertDeidentified } from "../patients/identifier-check.js";
 import type { ProposePathwayOptionInput } from "./pathway-option.input.js";
 import { PathwayOptionEntity } from "./pathway-option.entity.js";
 
@@ -18,14 +19,18 @@ export async function proposePathwayOption(ctx: RequestContext, input: ProposePa
     const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
     if (!canContribute(view)) throw new NotFoundError("Case");
     if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
+    const evidence = optionalText(input.evidence, "input.evidence", LIMITS.longText);
+    const eligibility = optionalText(input.eligibility, "input.eligibility", LIMITS.longText);
+    const texts: Array<[string, string | null]> = [["input.title", title], ["input.description", description], ["input.evidence", evidence], ["input.eligibility", eligibility]];
+    await assertDeidentified(ctx, manager, caseRow.patientId, texts.filter((t): t is [string, string] => t[1] !== null));
     const row = await manager.save(
       manager.create(PathwayOptionEntity, {
         caseId: caseRow.id,
         kind: input.kind,
         title,
         description,
-        evidence: optionalText(input.evidence, "input.evidence", LIMITS.longText),
-        eligibility: optionalText(input.eligibility, "input.eligibility", LIMITS.longText),
+        evidence,
+        eligibility,
         complexity: input.complexity,
         status: OptionStatus.PROPOSED,
         proposedByUserId: ctx.viewer!.userId,

@@ -9,7 +9,7 @@ import { LIMITS } from "../common/limits.js";
 import { findVisibleCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
-import { assertDeidentified } from "../summaries/summary.service.js";
+import { assertDeidentified } from "../patients/identifier-check.js";
 import type { AddMedicalRecordInput } from "./medical-record.input.js";
 import { MedicalRecordEntity } from "./medical-record.entity.js";
 

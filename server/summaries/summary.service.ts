@@ -1,16 +1,13 @@
 import type { EntityManager } from "typeorm";
-import { containsIdentifier, identifyingFragments } from "../auth/deidentify.js";
-import { open } from "../auth/field-crypto.js";
 import { canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
 import { CaseEventType, type Language } from "../common/enums.js";
 import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { assertDeidentified } from "../patients/identifier-check.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
-import { PatientEntity } from "../patients/patient.entity.js";
-import { UserEntity } from "../users/user.entity.js";
 import { CaseSummaryEntity } from "./case-summary.entity.js";
 import type { SaveCaseSummaryInput } from "./case-summary.input.js";
 
@@ -25,22 +22,6 @@ const CONTENT_FIELDS = [
   "questionsForReviewers",
 ] as const;
 
-/** Reviewers will read this text: refuse it when it names the patient. */
-export async function assertDeidentified(ctx: RequestContext, manager: EntityManager, patientId: string, fields: Array<[string, string]>): Promise<void> {
-  const patient = await manager.findOneByOrFail(PatientEntity, { id: patientId });
-  const user = await manager.findOneByOrFail(UserEntity, { id: patient.userId });
-  const fragments = identifyingFragments({
-    fullName: patient.fullName,
-    dateOfBirth: open(ctx.runtime.keyRing, patient.dateOfBirthEnc),
-    email: user.email,
-    healthCardNumber: patient.healthCardNumberEnc ? open(ctx.runtime.keyRing, patient.healthCardNumberEnc) : null,
-  });
-  for (const [field, text] of fields) {
-    if (containsIdentifier(text, fragments)) {
-      throw new BadUserInputError(field, `${field} contains an identifier of the patient; reviewers must not receive it`);
-    }
-  }
-}
 
 /** The free text of a summary, by the input field it came from. */
 function textFields(summary: Partial<CaseSummaryEntity>, prefix: string): Array<[string, string]> {

@@ -187,3 +187,9 @@ describe("containsIdentifier", () => {
     expect(containsIdentifier("Margaret Holloway 1958-03-14", [])).toBe(false);
   });
 });
+
+test("a plain, short email local part is not an identifier on its own (patient@... must not forbid the word patient)", () => {
+  const list = identifyingFragments({ fullName: "Pat Demo", dateOfBirth: "1961-04-12", email: "patient@demo.meridian", healthCardNumber: null });
+  expect(containsIdentifier("The patient tolerated chemotherapy well", list)).toBe(false);
+  expect(containsIdentifier("write to patient@demo.meridian", list)).toBe(true);
+});
