@@ -9,7 +9,7 @@ import cors from "cors";
 import express from "express";
 import helmet from "helmet";
 import { createContext, flushReadAudit, type RequestContext } from "./context.js";
-import { formatError, isUnexpected, logUnexpected } from "./errors.js";
+import { formatError, isUnexpected, logUnexpected, requestBodyErrors } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
@@ -80,6 +80,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     schema,
     formatError,
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     allowBatchedHttpRequests: false,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
@@ -127,6 +128,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
         }),
     }),
   );
+  app.use("/graphql", requestBodyErrors);
 
   return {
     runtime,

@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
+import type { ErrorRequestHandler } from "express";
 import type { Logger } from "./logger.js";
 
 /** The codes of DESIGN.md; every error a client sees carries one. */
@@ -143,18 +144,34 @@ export function validationFailure(argName: string, errors: ValidationError[]): B
   return new BadUserInputError(first.field, `${first.field}: ${first.message}`);
 }
 
-/** Apollo names variable coercion failures "Variable "$input" got invalid value ... at "input.email"". */
+/**
+ * Apollo names variable coercion failures "Variable "$input" got invalid value ... at "input.tags[1]"";
+ * the field is the dotted path (input.tags.1), as everywhere else.
+ */
 function fieldOfVariableError(message: string): string | undefined {
   const at = /at "([^"]+)"/.exec(message);
-  if (at) return at[1];
+  if (at) return at[1].replace(/\[(\d+)\]/g, ".$1");
   const variable = /Variable "\$([^"]+)"/.exec(message);
   return variable?.[1];
+}
+
+/**
+ * The code of an error that graphql-js or Apollo raise about the request itself without
+ * giving it one: graphql-js stops coercing variables after 50 bad values ("Too many
+ * errors processing variables"), Apollo refuses a persisted query whose hash does not match
+ * with a bare 400. The client's input, not a fault of the server.
+ */
+function codeOfCodelessRequestError(error: unknown): "BAD_USER_INPUT" | "BAD_REQUEST" | undefined {
+  if (!(error instanceof GraphQLError) || error.extensions?.code || error.originalError) return undefined;
+  if (error.message.startsWith("Too many errors processing variables")) return "BAD_USER_INPUT";
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 ? "BAD_REQUEST" : undefined;
 }
 
 /** True for what nobody meant to throw: these are masked and logged. */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (asDomainError(original) || original instanceof ArgumentValidationError) return false;
+  if (asDomainError(original) || original instanceof ArgumentValidationError || codeOfCodelessRequestError(original)) return false;
   return !(original instanceof GraphQLError) || !original.extensions?.code || original.extensions.code === "INTERNAL_SERVER_ERROR";
 }
 
@@ -178,10 +195,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const failure = validationFailure("input", original.extensions.validationErrors as ValidationError[]);
     return { message: failure.message, path: formatted.path, extensions: { code: failure.code, field: failure.field } };
   }
+  const requestErrorCode = codeOfCodelessRequestError(original);
+  if (requestErrorCode) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: requestErrorCode } };
+  }
   if (isUnexpected(error)) {
     return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   }
   const code = formatted.extensions?.code;
+  const tokenLimit = code === "GRAPHQL_PARSE_FAILED" ? /Document contains more th(?:at|an) (\d+) tokens/.exec(formatted.message) : null;
+  if (tokenLimit) {
+    // Over the token limit is over a limit, like depth or aliases: refused as such (still HTTP 400).
+    return { message: `Token limit of ${tokenLimit[1]} exceeded.`, locations: formatted.locations, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } };
+  }
   if (code === "BAD_USER_INPUT") {
     return { ...formatted, extensions: { ...formatted.extensions, field: fieldOfVariableError(formatted.message) } };
   }
@@ -194,3 +220,17 @@ export function logUnexpected(logger: Logger, error: unknown, fields: Record<str
   const frames = (e?.stack ?? "").split("\n").slice(1, 8).map((line) => line.trim());
   logger.error({ ...fields, errorName: e?.name, errorCode: e?.code, constraint: e?.constraint, frames }, "unexpected error");
 }
+
+/**
+ * A request body refused before GraphQL sees it (over the size limit, not JSON, a bad
+ * charset) answers like any GraphQL error, with a code, instead of express's HTML error
+ * page (which also quotes a stack trace outside NODE_ENV=production).
+ */
+export const requestBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+  const e = error as { type?: unknown; status?: unknown; expose?: unknown } | undefined;
+  const status = typeof e?.status === "number" ? e.status : 0;
+  if (res.headersSent || typeof e?.type !== "string" || e.expose !== true || status < 400 || status >= 500) return next(error);
+  const [code, message] =
+    status === 413 ? ["PAYLOAD_TOO_LARGE", "The request body is over the size limit"] : ["BAD_REQUEST", "The request body is not a JSON GraphQL request"];
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+};

@@ -36,7 +36,8 @@ export function followCase(client: Client, caseId: string, handlers: FollowHandl
       {
         next: (result) => {
           const event = result.data?.caseActivity;
-          if (!event) return;
+          // graphql-ws resubscribes with the payload it started with: skip what was already seen.
+          if (!event || (lastId !== null && BigInt(event.id) <= BigInt(lastId))) return;
           lastId = event.id;
           handlers.event(event);
         },

@@ -15,15 +15,20 @@ export const GRAPHQL_LIMITS = {
 } as const;
 
 export function createArmor(production: boolean) {
-  return new ApolloArmor({
+  const armor = new ApolloArmor({
     maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
     costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
-    maxTokens: { n: GRAPHQL_LIMITS.maxTokens },
+    // graphql-armor's max-tokens plugin parses again in a plugin hook and throws from there,
+    // which Apollo answers with HTTP 500 for every syntax error and every document over the
+    // limit (graphql-armor #571, #751). graphql-js enforces the same limit while Apollo
+    // parses (`parseOptions`, for ApolloServer), answered 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
     // Suggestions ("did you mean ...") map the schema for a stranger; development keeps them.
     blockFieldSuggestion: { enabled: production },
   }).protect();
+  return { ...armor, parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } };
 }
 
 /** The same limits for documents that arrive over the WebSocket. */

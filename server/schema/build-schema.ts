@@ -5,7 +5,7 @@ import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
 import { audit } from "../audit/audit.service.js";
 import { authenticate, type RequestContext } from "../context.js";
 import { asDomainError, BadUserInputError, ForbiddenError, UnauthenticatedError, validationFailure } from "../errors.js";
-import { isUuid, pathOfNulCharacter } from "../common/input.js";
+import { findUnstorableText, isUuid } from "../common/input.js";
 import { servedOverWebSocket } from "../events/case-event.subscription.js";
 import { resolvers } from "./resolvers.js";
 
@@ -61,11 +61,11 @@ const checkIdArguments: MiddlewareFn<RequestContext> = async ({ args, info }, ne
   return next();
 };
 
-/** Text with a NUL character cannot be stored: BAD_USER_INPUT naming where it is, before any resolver runs. */
+/** Text that cannot be stored as sent (NUL, lone surrogates): BAD_USER_INPUT naming where it is, before any resolver runs. */
 const rejectNulCharacters: MiddlewareFn<RequestContext> = async ({ args }, next) => {
   for (const [name, value] of Object.entries(args)) {
-    const path = pathOfNulCharacter(value, name);
-    if (path) throw new BadUserInputError(path, `${path} must not contain NUL characters`);
+    const found = findUnstorableText(value, name);
+    if (found) throw new BadUserInputError(found.path, `${found.path} ${found.problem}`);
   }
   return next();
 };

@@ -1,4 +1,7 @@
 import { parse } from "graphql";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { followCase } from "../../schema/operations/live-updates";
 import { Role } from "../../server/common/enums";
 import { appendEvents } from "../../server/events/outbox";
 import { CaseEventType } from "../../server/common/enums";
@@ -241,4 +244,34 @@ test("on shutdown sockets close with 1001, and a client resuming elsewhere with 
   await resumed.waitFor(2);
   const all = await eventIds(caseId);
   expect(resumed.results.map((r) => r.data.caseActivity.id)).toEqual(all.slice(all.indexOf(lastSeen) + 1));
+});
+
+test("followCase (schema/operations) rides out a server restart and misses nothing, with no duplicate", async () => {
+  const first = await startServerOn(server.config.databaseUrl!, server.config.dataDir, { outboxPollMs: 0 });
+  const port = Number(new URL(first.url).port);
+  const caseId = await openCase();
+  const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 50, retryWait: () => new Promise((r) => setTimeout(r, 100)), connectionParams: { authorization: `Bearer ${f.coordinator.token}` } });
+  const seen: string[] = [];
+  const ended: unknown[] = [];
+  const stop = followCase(client, caseId, { event: (e) => seen.push(e.id), ended: (e) => ended.push(e) });
+  let second: TestServer | undefined;
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    await hold(caseId, "before the restart");
+    for (let i = 0; i < 200 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    await first.close();
+    await resume(caseId);
+    await hold(caseId, "while the server is down");
+    second = await startServerOn(server.config.databaseUrl!, server.config.dataDir, { outboxPollMs: 0 }, { port });
+    // Everything after CASE_OPENED (which came before following began).
+    const all = (await eventIds(caseId)).slice(1);
+    for (let i = 0; i < 400 && seen.length < all.length; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(all).toHaveLength(3);
+    expect(seen).toEqual(all);
+    expect(ended).toEqual([]);
+  } finally {
+    stop();
+    await client.dispose();
+    await second?.close();
+  }
 });

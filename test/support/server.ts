@@ -37,6 +37,8 @@ export interface HarnessOptions {
    * LOG_LEVEL, else silent.
    */
   onLog?: (line: string) => void;
+  /** Listen on this port (a server taking over a stopped one's address); a free one by default. */
+  port?: number;
 }
 
 /** Points a logger made by createLogger (and its children) at `onLog`, keeping its options. */
@@ -68,7 +70,7 @@ export async function startServerOn(databaseUrl: string, dataDir: string, overri
   if (harness.onLog) redirectLogger(logger, harness.onLog);
   const runtime = await createRuntime(config, db, logger);
   const app = await createApp(runtime);
-  const port = await app.listen(0);
+  const port = await app.listen(harness.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
