@@ -83,7 +83,7 @@ export function buildMeridianSchema(): GraphQLSchema {
   return buildSchemaSync({
     resolvers: resolvers as unknown as NonEmptyArray<Function>,
     validateFn: validateArgument,
-    globalMiddlewares: [enforceOperationPolicy, checkIdArguments, rejectNulCharacters],
+    globalMiddlewares: [auditDenials, enforceOperationPolicy, checkIdArguments, rejectNulCharacters],
     emitSchemaFile: false,
     // type-graphql insists on a PubSub; ours is the outbox and the EventHub.
     pubSub: { publish: servedOverWebSocket, subscribe: servedOverWebSocket },

@@ -7,6 +7,7 @@ import { appendEvents } from "../../server/events/outbox";
 import { CaseEventType } from "../../server/common/enums";
 import { createFixtures, tokenFor, type Fixtures } from "../support/fixtures";
 import { failure, ok, startServerOn, startTestServer, type TestServer } from "../support/server";
+import { spawnServer } from "../support/child-server";
 import { connect, type WsClient } from "../support/ws-client";
 
 let server: TestServer;
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 afterAll(() => server.close());
 
-const open = (token?: string, target: TestServer = server) => {
+const open = (token?: string, target: TestServer | string = server) => {
   const client = connect(target, token);
   clients.push(client);
   return client;
@@ -160,20 +161,21 @@ test("the listener reconnects after its connection is killed and catches up", as
 });
 
 test("two server processes on one database both deliver every event", async () => {
-  // A second server with its own pool, listener and sockets, on the first one's database.
-  const other = await startServerOn(server.config.databaseUrl!, server.config.dataDir);
+  // A second process (the compiled start command) on this server's database; changes go through this one.
+  const other = await spawnServer(server.config.databaseUrl!);
   try {
     const caseId = await openCase();
-    const onOther = open(f.coordinator.token, other).subscribe(STATUS, { caseId });
+    const onOther = open(f.coordinator.token, other.url).subscribe(STATUS, { caseId });
     const onFirst = open(f.coordinator.token).subscribe(STATUS, { caseId });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300));
     await hold(caseId, "via the first server");
     await onOther.waitFor(1);
     await onFirst.waitFor(1);
     expect(onOther.results[0].data.caseStatusChanged.id).toBe(onFirst.results[0].data.caseStatusChanged.id);
+    expect(onOther.results[0].data.caseStatusChanged.note).toBe("via the first server");
   } finally {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
-    await other.close();
+    expect(await other.stop()).toBe(0);
   }
 });
 
