@@ -49,7 +49,7 @@ async function openCase(patientId: string): Promise<string> {
   return data.openCase.id;
 }
 
-async function addRecord(token: string, caseId: string, title = "Biopsy report, Margaret Holloway"): Promise<RecordView> {
+async function addRecord(token: string, caseId: string, title = "Biopsy report, left breast"): Promise<RecordView> {
   const data = ok(await server.gql(ADD_RECORD, { input: { caseId, kind: "PATHOLOGY_REPORT", title, language: "EN" } }, token));
   return data.addMedicalRecord;
 }
@@ -278,7 +278,8 @@ describe("downloading a document", () => {
   let caseId: string;
   let bytes: Buffer;
   let record: RecordView;
-  const title = "CT report Margaret Holloway 2026";
+  // Titles may carry details the file name must not repeat (identifiers themselves are refused on save).
+  const title = "CT report Toronto General 2026";
 
   beforeAll(async () => {
     caseId = await openCase(f.patient.patientId);
@@ -299,7 +300,7 @@ describe("downloading a document", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     const disposition = response.headers.get("content-disposition") ?? "";
     expect(disposition).toMatch(/^attachment; filename="[^"]+\.pdf"$/);
-    expect(disposition).not.toContain("Holloway");
+    expect(disposition).not.toContain("Toronto");
     expect(disposition).not.toContain("CT report");
 
     const again = await fetch(url);
