@@ -65,8 +65,13 @@ test("a socket without a valid token is closed with 4401", async () => {
 });
 
 test("a socket whose token expires is closed with 4403", async () => {
-  const shortLived = await tokenFor(server, f.coordinator.userId, Role.COORDINATOR, 1);
+  const shortLived = await tokenFor(server, f.coordinator.userId, Role.COORDINATOR, 3);
   const client = open(shortLived);
+  // It was accepted (a live subscription) and then closed for expiry, not refused at connection_init.
+  const anyCaseBefore = server.app.hub.stats().anyCase;
+  client.subscribe(STATUS, {});
+  for (let i = 0; i < 80 && server.app.hub.stats().anyCase === anyCaseBefore; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(server.app.hub.stats().anyCase).toBe(anyCaseBefore + 1);
   expect((await client.closed).code).toBe(4403);
 });
 
