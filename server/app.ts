@@ -13,7 +13,7 @@ import { formatError, isUnexpected, logUnexpected, requestBodyErrors } from "./e
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
-import { createArmor, webSocketValidationRules } from "./schema/armor.js";
+import { createArmor, webSocketValidationErrorMask, webSocketValidationRules } from "./schema/armor.js";
 import { buildMeridianSchema } from "./schema/build-schema.js";
 import { originAllowed } from "./common/origins.js";
 import { servedOverWebSocket } from "./events/case-event.subscription.js";
@@ -73,6 +73,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, {
     verifyOrigin: (origin, host) => originAllowed(origin, host, config.allowedOrigins),
     validationRules: webSocketValidationRules(config.production),
+    maskValidationError: webSocketValidationErrorMask(config.production),
   });
 
   const armor = createArmor(config.production);

@@ -48,6 +48,16 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** Resolves to undefined when `work` finds nothing (NOT_FOUND); any other failure (the database down) propagates. */
+export async function unlessNotFound<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
 export class BadUserInputError extends DomainError {
   readonly code = "BAD_USER_INPUT";
   constructor(readonly field: string, message: string) {

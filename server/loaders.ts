@@ -56,7 +56,6 @@ export function createLoaders(db: DataSource, viewer: Viewer | null) {
       const counts = new Map(rows.map((r) => [r.case_id, Number(r.count)]));
       return caseIds.map((id) => counts.get(id) ?? 0);
     }),
-    assignment: byKey(db, ReviewAssignmentEntity, "id"),
     assignmentsByCase: manyByKey(db, ReviewAssignmentEntity, "caseId", { invitedAt: "ASC" }),
     assignmentsByReviewer: manyByKey(db, ReviewAssignmentEntity, "reviewerId", { invitedAt: "DESC" }),
     /** The viewing reviewer's own assignment per case (what their access depends on). */

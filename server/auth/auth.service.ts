@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { IsNull, type EntityManager } from "typeorm";
 import type { RequestContext } from "../context.js";
-import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../errors.js";
+import { BadUserInputError, ConflictError, NotFoundError, UnauthenticatedError } from "../errors.js";
 import { audit } from "../audit/audit.service.js";
 import { normaliseEmail } from "../common/input.js";
 import { AccountInvitationEntity } from "../users/account-invitation.entity.js";
@@ -35,17 +35,16 @@ async function issueSession(ctx: RequestContext, manager: EntityManager, user: U
 export async function login(ctx: RequestContext, email: string, password: string): Promise<Session> {
   const normalised = normaliseEmail(email);
   const limiter = ctx.runtime.loginLimiter;
-  await limiter.assertAllowed(normalised, ctx.clientAddress);
+  await limiter.attempt(normalised, ctx.clientAddress);
   const user = await ctx.db.getRepository(UserEntity).findOneBy({ email: normalised });
   // Unknown emails and password-less accounts cost one argon2 verification too: no timing oracle.
   const hash = user?.passwordHash && !user.disabledAt ? user.passwordHash : await dummyPasswordHash();
   const valid = (await ctx.runtime.passwords.verify(hash, password)) && hash === user?.passwordHash;
   if (!user || !valid) {
-    await limiter.recordFailure(normalised, ctx.clientAddress);
     await audit(ctx, { action: "LOGIN", objectType: "User", objectId: user?.id ?? null, outcome: "DENIED" });
     throw new UnauthenticatedError(WRONG_CREDENTIALS);
   }
-  await limiter.recordSuccess(normalised);
+  await limiter.succeeded(normalised, ctx.clientAddress);
   return ctx.db.transaction(async (manager) => {
     const session = await issueSession(ctx, manager, user);
     await audit(ctx, { action: "LOGIN", objectType: "User", objectId: user.id, actor: user }, manager);
@@ -87,10 +86,15 @@ export async function signOut(ctx: RequestContext, refreshToken: string): Promis
 export const INVITATION_DAYS = 7;
 
 /** Coordinators invite patients; admins invite anyone. The link carries a one-time token. */
+/**
+ * Coordinators invite patients; admins invite anyone. Only an account that has no
+ * password yet can be invited: staff can never take over an active account.
+ */
 export async function issueAccountInvitation(ctx: RequestContext, userId: string): Promise<string> {
   const viewer = ctx.viewer!;
   const user = await ctx.loaders.user.load(userId);
   if (!user || (viewer.role !== "ADMIN" && user.role !== "PATIENT")) throw new NotFoundError("User");
+  if (user.passwordHash || user.disabledAt) throw new ConflictError("This account is already active", "userId");
   const token = newOpaqueToken();
   await ctx.db.transaction(async (manager) => {
     await manager.insert(AccountInvitationEntity, {
@@ -104,20 +108,25 @@ export async function issueAccountInvitation(ctx: RequestContext, userId: string
   return `${ctx.publicBaseUrl}/activate#token=${token}`;
 }
 
+const INVALID_INVITATION = "The invitation link is invalid, used or expired";
+
 export async function activateAccount(ctx: RequestContext, token: string, password: string): Promise<Session> {
+  const tokenHash = hashOpaqueToken(token);
+  const pending = await ctx.db.getRepository(AccountInvitationEntity).findOneBy({ tokenHash });
+  const owner = pending ? await ctx.db.getRepository(UserEntity).findOneBy({ id: pending.userId }) : null;
+  if (!pending || !owner || pending.usedAt || pending.expiresAt.getTime() < Date.now()) throw new BadUserInputError("token", INVALID_INVITATION);
+  checkPasswordPolicy(password, owner.email, "password");
+  // Hashed before the transaction: argon2 takes tens of milliseconds and must not hold locks.
+  const passwordHash = await hashPassword(password);
   return ctx.db.transaction(async (manager) => {
-    const invitation = await manager.getRepository(AccountInvitationEntity).findOne({
-      where: { tokenHash: hashOpaqueToken(token) },
-      lock: { mode: "pessimistic_write" },
-    });
-    if (!invitation || invitation.usedAt || invitation.expiresAt.getTime() < Date.now()) {
-      throw new BadUserInputError("token", "The invitation link is invalid, used or expired");
-    }
-    const user = await manager.findOneByOrFail(UserEntity, { id: invitation.userId });
-    checkPasswordPolicy(password, user.email, "password");
-    user.passwordHash = await hashPassword(password);
-    await manager.update(UserEntity, { id: user.id }, { passwordHash: user.passwordHash });
+    const invitation = await manager.getRepository(AccountInvitationEntity).findOne({ where: { tokenHash }, lock: { mode: "pessimistic_write" } });
+    const user = await manager.findOne(UserEntity, { where: { id: pending.userId }, lock: { mode: "pessimistic_write" } });
+    if (!invitation || invitation.usedAt || !user || user.passwordHash || user.disabledAt) throw new BadUserInputError("token", INVALID_INVITATION);
+    user.passwordHash = passwordHash;
+    await manager.update(UserEntity, { id: user.id }, { passwordHash });
     await manager.update(AccountInvitationEntity, { userId: user.id, usedAt: IsNull() }, { usedAt: new Date() });
+    // Any sign-in from before the password was set ends now.
+    await manager.update(AuthSessionEntity, { userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
     await audit(ctx, { action: "ACTIVATE_ACCOUNT", objectType: "User", objectId: user.id, actor: user }, manager);
     return issueSession(ctx, manager, user);
   });

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { RateLimiterPostgres, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { DataSource } from "typeorm";
 import { RateLimitedError } from "../errors.js";
 
@@ -7,10 +7,14 @@ const WINDOW_SECONDS = 15 * 60;
 export const LOGIN_LIMIT_TABLE = "login_limit";
 
 export interface LoginLimiter {
-  /** Throws RATE_LIMITED when the account or the address has used up its failed attempts. */
-  assertAllowed(email: string, clientAddress: string | null): Promise<void>;
-  recordFailure(email: string, clientAddress: string | null): Promise<void>;
-  recordSuccess(email: string): Promise<void>;
+  /**
+   * Counts an attempt against the account and the address before the password is
+   * checked, atomically, so parallel attempts cannot slip past the limit; throws
+   * RATE_LIMITED once either is used up.
+   */
+  attempt(email: string, clientAddress: string | null): Promise<void>;
+  /** A successful login clears the account's count and gives the address its attempt back. */
+  succeeded(email: string, clientAddress: string | null): Promise<void>;
 }
 
 /** Account keys are hashed: the limiter's table must not hold email addresses. */
@@ -28,22 +32,21 @@ export function createLoginLimiter(db: DataSource, perAccount: number, perAddres
     [byAddress, perAddress, (_email, address) => address],
   ];
   return {
-    async assertAllowed(email, clientAddress) {
-      for (const [limiter, points, keyOf] of limits) {
-        const key = keyOf(email, clientAddress);
-        if (key === null) continue;
-        const state = await limiter.get(key);
-        if (state && state.consumedPoints >= points) throw new RateLimitedError(Math.ceil(state.msBeforeNext / 1000));
-      }
-    },
-    async recordFailure(email, clientAddress) {
+    async attempt(email, clientAddress) {
       for (const [limiter, , keyOf] of limits) {
         const key = keyOf(email, clientAddress);
-        if (key !== null) await limiter.penalty(key, 1);
+        if (key === null) continue;
+        try {
+          await limiter.consume(key, 1);
+        } catch (rejection) {
+          if (rejection instanceof RateLimiterRes) throw new RateLimitedError(Math.ceil(rejection.msBeforeNext / 1000));
+          throw rejection;
+        }
       }
     },
-    async recordSuccess(email) {
+    async succeeded(email, clientAddress) {
       await byAccount.delete(accountKey(email));
+      if (clientAddress !== null) await byAddress.reward(clientAddress, 1);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { AssignmentStatus, CaseEventType, CaseStatus, OptionStatus, Role } from "../common/enums.js";
+import { isTerminal } from "../cases/workflow.js";
 import type { Viewer } from "./viewer.js";
 
 /**
@@ -58,7 +59,6 @@ export function decideOperation(operation: string, viewer: Viewer | null): Opera
 
 export const isStaff = (viewer: Viewer) => viewer.role === Role.ADMIN || viewer.role === Role.COORDINATOR;
 
-export const TERMINAL_STATUSES: readonly CaseStatus[] = [CaseStatus.CLOSED, CaseStatus.WITHDRAWN];
 
 /** What the policy needs to know about a case to decide a viewer's access to it. */
 export interface CaseFacts {
@@ -89,7 +89,7 @@ export function caseView(viewer: Viewer, facts: CaseFacts): CaseView | null {
     case Role.PATIENT:
       return viewer.patientId !== null && viewer.patientId === facts.patientId ? "OWNER" : null;
     case Role.REVIEWER: {
-      if (TERMINAL_STATUSES.includes(facts.status)) return null;
+      if (isTerminal(facts.status)) return null;
       if (!consentCovers(facts.consentCountries, viewer.reviewerCountry)) return null;
       switch (facts.viewerAssignmentStatus) {
         case AssignmentStatus.INVITED:
@@ -142,8 +142,13 @@ export function canSeeOpinion(view: CaseView, viewer: Viewer, assignment: { revi
 
 const INVITED_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
 
+/** The review team's working events: a patient sees their results (delivered options), not their drafting. */
+const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+
 export function canSeeEvent(view: CaseView, event: { type: CaseEventType }): boolean {
-  return view !== "REVIEWER_INVITED" || INVITED_EVENT_TYPES.includes(event.type);
+  if (view === "REVIEWER_INVITED") return INVITED_EVENT_TYPES.includes(event.type);
+  if (view === "OWNER") return !TEAM_EVENT_TYPES.includes(event.type);
+  return true;
 }
 
 /** Where a reviewer may write (comments, options): only with the whole case in view. */

@@ -2,6 +2,7 @@ import { Brackets, type SelectQueryBuilder } from "typeorm";
 import { caseView, isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { BadUserInputError } from "../errors.js";
+import { isUuid, likePattern } from "../common/input.js";
 import { Role } from "../common/enums.js";
 import { PatientEntity } from "../patients/patient.entity.js";
 import { CaseEntity } from "./case.entity.js";
@@ -20,7 +21,10 @@ const encodeCursor = (row: CaseEntity) => Buffer.from(JSON.stringify({ updatedAt
 function decodeCursor(after: string): Cursor {
   try {
     const cursor = JSON.parse(Buffer.from(after, "base64url").toString("utf8")) as Cursor;
-    if (typeof cursor.id === "string" && !Number.isNaN(Date.parse(cursor.updatedAt))) return cursor;
+    const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    if (typeof cursor.id === "string" && isUuid(cursor.id) && typeof cursor.updatedAt === "string" && isoInstant.test(cursor.updatedAt) && !Number.isNaN(Date.parse(cursor.updatedAt))) {
+      return cursor;
+    }
   } catch {
     // fall through to the error below
   }
@@ -54,7 +58,7 @@ function applyFilter(ctx: RequestContext, query: SelectQueryBuilder<CaseEntity>,
   if (filter?.status && filter.status.length > 0) query.andWhere("c.status IN (:...statuses)", { statuses: filter.status });
   const search = filter?.search?.trim();
   if (!search) return;
-  const pattern = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const pattern = likePattern(search, true);
   if (isStaff(ctx.viewer!)) {
     query.andWhere(
       new Brackets((where) =>

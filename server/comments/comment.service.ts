@@ -1,7 +1,7 @@
 import { canContribute, canSeeComments } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, NotFoundError } from "../errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
@@ -19,7 +19,7 @@ export async function addComment(ctx: RequestContext, input: AddCommentInput): P
   const body = requireText(input.body, "input.body", LIMITS.longText);
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
-    if (!canContribute(view)) throw new NotFoundError("Case");
+    if (!canContribute(view)) throw new ForbiddenError("Accept the invitation before contributing to the case");
     if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
     const summary = await manager.findOneBy(CaseSummaryEntity, { id: input.summaryId, caseId: caseRow.id });
     if (!summary || (view !== "STAFF" && !summary.publishedAt)) throw new BadUserInputError("input.summaryId", "No such summary on this case");

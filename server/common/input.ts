@@ -4,6 +4,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (value: string) => UUID.test(value);
 
+/** A LIKE pattern matching `text` literally (its % and _ escaped); `anywhere` wraps it in %...%. */
+export function likePattern(text: string, anywhere = false): string {
+  const literal = text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  return anywhere ? `%${literal}%` : literal;
+}
+
 /** Trimmed text within bounds; blank counts as missing. */
 export function requireText(value: string | null | undefined, field: string, max: number): string {
   const text = (value ?? "").trim();

@@ -1,7 +1,7 @@
 import { In, Not } from "typeorm";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, unlessNotFound } from "../errors.js";
 import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
 import { requireCountryCode } from "../common/countries.js";
 import { CaseEntity } from "../cases/case.entity.js";
@@ -50,9 +50,7 @@ export async function recordConsent(ctx: RequestContext, input: RecordConsentInp
 export async function revokeConsent(ctx: RequestContext, id: string): Promise<ConsentEntity> {
   const existing = await ctx.db.getRepository(ConsentEntity).findOneBy({ id });
   if (!existing) throw new NotFoundError("Consent");
-  await findVisiblePatient(ctx, existing.patientId).catch(() => {
-    throw new NotFoundError("Consent");
-  });
+  if (!(await unlessNotFound(findVisiblePatient(ctx, existing.patientId)))) throw new NotFoundError("Consent");
   const viewer = ctx.viewer!;
   return ctx.db.transaction(async (manager) => {
     const consent = await manager.findOneOrFail(ConsentEntity, { where: { id }, lock: { mode: "pessimistic_write" } });

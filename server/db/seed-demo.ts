@@ -11,6 +11,7 @@ import { createPatient } from "../patients/patient.service.js";
 import { addMedicalRecord } from "../records/record.service.js";
 import type { Runtime } from "../runtime.js";
 import { publishCaseSummary, saveCaseSummary } from "../summaries/summary.service.js";
+import { In } from "typeorm";
 import { UserEntity } from "../users/user.entity.js";
 import { createUser } from "../users/user.service.js";
 
@@ -53,7 +54,12 @@ async function contextAs(runtime: Runtime, email: string): Promise<RequestContex
 export async function seedDemo(runtime: Runtime): Promise<DemoSeedResult> {
   const { password, passwordSource } = demoPassword(runtime);
   const users = runtime.db.getRepository(UserEntity);
-  if (await users.existsBy({ email: DEMO_ACCOUNTS[0].email })) return { created: false, password, passwordSource };
+  if (runtime.config.production) throw new Error("the demo is never seeded in production");
+  const demoPatient = await users.findOneBy({ email: "patient@demo.meridian" });
+  if (demoPatient?.passwordHash) return { created: false, password, passwordSource };
+  if (await users.existsBy({ email: DEMO_ACCOUNTS[0].email })) {
+    throw new Error("an earlier demo seed stopped half-way; seed into a fresh database");
+  }
   const hash = await hashPassword(password);
   await users.insert({ email: DEMO_ACCOUNTS[0].email, role: Role.ADMIN, displayName: DEMO_ACCOUNTS[0].displayName, passwordHash: hash });
   const admin = await contextAs(runtime, DEMO_ACCOUNTS[0].email);
@@ -70,9 +76,6 @@ export async function seedDemo(runtime: Runtime): Promise<DemoSeedResult> {
   const patient = await createPatient(coordinator, { fullName: "Pat Demo", dateOfBirth: new Date("1961-04-12"), email: "patient@demo.meridian", healthCardNumber: "1234-567-890", preferredLanguage: Language.EN });
   const second = await createPatient(coordinator, { fullName: "Sam Example", dateOfBirth: new Date("1975-09-30"), email: "sam.example@demo.meridian", healthCardNumber: null, preferredLanguage: Language.EN });
   const third = await createPatient(coordinator, { fullName: "Lin Sample", dateOfBirth: new Date("1958-01-05"), email: "lin.sample@demo.meridian", healthCardNumber: null, preferredLanguage: Language.ZH });
-  await users.update({ role: Role.COORDINATOR }, { passwordHash: hash });
-  await users.update({ role: Role.REVIEWER }, { passwordHash: hash });
-  await users.update({ email: "patient@demo.meridian" }, { passwordHash: hash });
 
   // Pat's case: records collected, being organised; consent to review in China; no reviewer yet.
   const patCase = await openCase(coordinator, { patientId: patient.id, reason: "Is surgery after chemotherapy the right plan for my lung cancer, or are there other options?" });
@@ -105,6 +108,8 @@ export async function seedDemo(runtime: Runtime): Promise<DemoSeedResult> {
 
   // Lin's case: just opened.
   await openCase(coordinator, { patientId: third.id, reason: "Confirm the diagnosis of my stomach cancer." });
+  // Last, so it marks a complete seed: only the demo accounts get the demo password.
+  await users.update({ email: In(DEMO_ACCOUNTS.map((a) => a.email)) }, { passwordHash: hash });
   return { created: true, password, passwordSource };
 }
 

@@ -8,7 +8,7 @@ export class CaseEventResolver {
   /** An event is only ever handed to someone who may see its case, with that view. */
   @FieldResolver(() => CaseType)
   async case(@Ctx() ctx: RequestContext, @Root() event: CaseEventNode): Promise<CaseType> {
-    const row = await ctx.loaders.case.load(event.row.caseId);
-    return CaseType.from(row!, event.view);
+    const row = (await ctx.loaders.case.load(event.row.caseId))!;
+    return CaseType.from(row, event.view);
   }
 }

@@ -5,10 +5,11 @@ import { BadUserInputError } from "../errors.js";
 import { CaseEventEntity } from "./case-event.entity.js";
 
 export const MAX_EVENTS_PAGE = 500;
+const MAX_BIGINT = 9223372036854775807n;
 
 /** Parses an event id (a positive bigint in decimal), naming the argument when it is not one. */
 export function parseEventId(value: string, field: string): string {
-  if (!/^[1-9][0-9]{0,18}$/.test(value)) throw new BadUserInputError(field, `${field} must be an event id`);
+  if (!/^[1-9][0-9]{0,18}$/.test(value) || BigInt(value) > MAX_BIGINT) throw new BadUserInputError(field, `${field} must be an event id`);
   return value;
 }
 

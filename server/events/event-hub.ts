@@ -3,11 +3,11 @@ import type { DataSource } from "typeorm";
 import { canSeeEvent, caseView, type CaseFacts, type CaseView } from "../auth/policy.js";
 import type { Viewer } from "../auth/viewer.js";
 import { buildContext, flushReadAudit, type RequestContext } from "../context.js";
-import { formatError } from "../errors.js";
+import { formatError, logUnexpected } from "../errors.js";
 import { CaseEventType, type AssignmentStatus } from "../common/enums.js";
-import { createLoaders } from "../loaders.js";
 import type { Runtime } from "../runtime.js";
 import { CaseEntity } from "../cases/case.entity.js";
+import { noteCaseRead } from "../cases/case-access.js";
 import { CaseEventEntity } from "./case-event.entity.js";
 import { CaseEventNode } from "./case-event.type.js";
 import { PushQueue } from "./push-queue.js";
@@ -47,14 +47,20 @@ interface BatchFacts {
   consentCountries: Map<string, string[]>;
 }
 
+/** A subscriber that stops reading is cut off after this many undelivered results; it resumes with caseActivity(after). */
+const MAX_BUFFERED_RESULTS = 1000;
+const tooFarBehind = () =>
+  new GraphQLError("The subscriber fell too far behind; subscribe again with caseActivity(after: the last id received)", { extensions: { code: "SERVICE_UNAVAILABLE" } });
+
 const notVisible = () => new GraphQLError("Case not found", { extensions: { code: "NOT_FOUND" } });
 
 /**
- * Selections whose result depends on who the viewer is, beyond their view of the case:
- * identity reads are audited per person, document URLs are personal, and assignments
- * show a reviewer's own opinion. Everything else is the same for everyone with one view.
+ * Selections executed per person rather than per view: reads of identity or clinical
+ * content are audited per person, document URLs are personal, and assignments show a
+ * reviewer's own opinion. An event's own fields and its case's status are the same for
+ * everyone with one view, and are shared.
  */
-const PERSONAL_SELECTION = /\b(patient|uploadUrl|downloadUrl|assignments|accessLog)\b/;
+const PERSONAL_SELECTION = /\b(patient|reason|uploadUrl|downloadUrl|assignments|accessLog|summary|summaries|records|comments|options)\b/;
 
 /**
  * Delivers outbox events to live subscribers. Per batch of events it loads the
@@ -84,7 +90,7 @@ export class EventHub {
 
   async subscribe(request: SubscriptionRequest): Promise<PushQueue<ExecutionResult>> {
     const id = this.nextId++;
-    const queue = new PushQueue<ExecutionResult>(() => this.remove(id));
+    const queue = new PushQueue<ExecutionResult>(() => this.remove(id), MAX_BUFFERED_RESULTS, tooFarBehind);
     const subscriber: Subscriber = {
       id,
       request,
@@ -192,8 +198,6 @@ export class EventHub {
 
   private async deliver(events: CaseEventEntity[], subscribers: Subscriber[]): Promise<void> {
     const facts = await this.loadFacts(events);
-    const shared = createLoaders(this.db, null);
-    for (const row of facts.cases.values()) shared.case.prime(row.id, row);
     for (const event of events) {
       const row = facts.cases.get(event.caseId);
       if (!row) continue;
@@ -204,34 +208,45 @@ export class EventHub {
         const { request } = subscriber;
         if (subscriber.queue.closed || eventId <= subscriber.lastDeliveredId) continue;
         if (request.caseId && request.caseId !== event.caseId) continue;
-        if (request.field === "caseStatusChanged" && event.type !== CaseEventType.STATUS_CHANGED) continue;
         const view = this.viewOf(request.viewer, row, facts);
         if (!view) {
           // Rights ended (assignment over, consent revoked, case closed): a case-specific subscription ends.
           if (request.caseId) subscriber.queue.end(notVisible());
           continue;
         }
+        if (request.field === "caseStatusChanged" && event.type !== CaseEventType.STATUS_CHANGED) continue;
         if (!canSeeEvent(view, event)) continue;
         const key = `${request.documentKey}\u0000${view}\u0000${subscriber.personal ? request.viewer.userId : request.viewer.role}`;
         let execution = executions.get(key);
         if (!execution) {
-          execution = this.execute(request, view, event, shared);
+          execution = this.execute(request, view, event, row, subscriber.personal);
           executions.set(key, execution);
         }
-        subscriber.lastDeliveredId = eventId;
         deliveries.push([subscriber, execution]);
       }
-      for (const [subscriber, execution] of deliveries) subscriber.queue.push(await execution);
+      const results = await Promise.allSettled(deliveries.map(([, execution]) => execution));
+      deliveries.forEach(([subscriber, ], i) => {
+        const outcome = results[i];
+        if (outcome.status === "fulfilled") {
+          subscriber.queue.push(outcome.value);
+          subscriber.lastDeliveredId = eventId;
+        } else {
+          logUnexpected(this.runtime.logger, outcome.reason, { step: "event delivery", eventId: event.id });
+          subscriber.queue.end(new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } }));
+        }
+      });
     }
   }
 
-  private async execute(request: SubscriptionRequest, view: CaseView, event: CaseEventEntity, shared: ReturnType<typeof createLoaders>): Promise<ExecutionResult> {
+  private async execute(request: SubscriptionRequest, view: CaseView, event: CaseEventEntity, row: CaseEntity, personal: boolean): Promise<ExecutionResult> {
     const ctx: RequestContext = buildContext(
       this.runtime,
       { authorization: undefined, clientAddress: request.clientAddress, publicBaseUrl: request.publicBaseUrl },
       { viewer: request.viewer, expiresAt: Number.MAX_SAFE_INTEGER },
     );
-    ctx.loaders = { ...shared, viewerAssignmentByCase: ctx.loaders.viewerAssignmentByCase };
+    ctx.loaders.case.prime(row.id, row);
+    // Personal selections read identity or clinical content: the read is audited for this person.
+    if (personal) noteCaseRead(ctx, row);
     const result = await execute({
       schema: this.schema,
       document: request.document,
@@ -240,7 +255,7 @@ export class EventHub {
       variableValues: request.variableValues ?? undefined,
       operationName: request.operationName ?? undefined,
     });
-    await flushReadAudit(ctx).catch(() => undefined);
+    await flushReadAudit(ctx).catch((error) => logUnexpected(this.runtime.logger, error, { step: "subscription read audit" }));
     if (!result.errors) return result;
     return {
       ...result,

@@ -8,12 +8,18 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   private failure: unknown = null;
   private done = false;
 
-  constructor(private readonly onClose: () => void) {}
+  constructor(
+    private readonly onClose: () => void,
+    /** A consumer this far behind is cut off (with `overflow()`) rather than buffered without end. */
+    private readonly limit = Number.POSITIVE_INFINITY,
+    private readonly overflow: () => unknown = () => new Error("too far behind"),
+  ) {}
 
   push(value: T): void {
     if (this.done) return;
     const waiter = this.waiting.shift();
     if (waiter) waiter.resolve({ value, done: false });
+    else if (this.values.length >= this.limit) this.end(this.overflow());
     else this.values.push(value);
   }
 

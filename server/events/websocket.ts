@@ -1,5 +1,6 @@
 import type http from "node:http";
-import { getOperationAST, GraphQLError, parse, print, subscribe as graphqlSubscribe, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
+import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, parse, print, subscribe as graphqlSubscribe, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GRAPHQL_LIMITS } from "../schema/armor.js";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decideOperation } from "../auth/policy.js";
@@ -15,10 +16,10 @@ import { parseEventId } from "./case-event.service.js";
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_TOKEN_EXPIRED = 4403;
 export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 interface ConnectionState {
   viewer: Viewer;
-  expiryTimer: NodeJS.Timeout;
 }
 
 const SUBSCRIPTION_FIELDS = new Set<string>(["caseStatusChanged", "caseActivity"]);
@@ -37,6 +38,8 @@ function graphQLErrorFrom(error: unknown): GraphQLError {
 export interface WebSocketOptions {
   verifyOrigin: (origin: string | undefined, host: string | undefined) => boolean;
   validationRules: readonly ValidationRule[];
+  /** Production hides field suggestions ("Did you mean ...") from validation messages. */
+  maskValidationError: (error: GraphQLError) => GraphQLError;
 }
 
 export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime, schema: GraphQLSchema, hub: EventHub, options: WebSocketOptions) {
@@ -54,7 +57,14 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const authorization = typeof ctx.connectionParams?.authorization === "string" ? ctx.connectionParams.authorization : undefined;
-        const resolved = await resolveViewer(runtime, authorization).catch(() => undefined);
+        let resolved;
+        try {
+          resolved = await resolveViewer(runtime, authorization);
+        } catch {
+          // The database is out of reach: not the client's fault, and graphql-ws clients retry 1013.
+          socket.close(CLOSE_TRY_AGAIN_LATER, "Try again later");
+          return false;
+        }
         if (!resolved) {
           socket.close(CLOSE_UNAUTHORIZED, "Unauthorized");
           return false;
@@ -62,22 +72,27 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         const expiryTimer = setTimeout(() => socket.close(CLOSE_TOKEN_EXPIRED, "Token expired"), Math.max(resolved.expiresAt - Date.now(), 0));
         expiryTimer.unref();
         socket.once("close", () => clearTimeout(expiryTimer));
-        states.set(socket, { viewer: resolved.viewer, expiryTimer });
+        states.set(socket, { viewer: resolved.viewer });
         return true;
       },
       // Our subscriptions are checked here, so a refusal is a graphql-ws "error" message.
       onSubscribe: async (ctx, _id, payload) => {
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
         } catch (error) {
           return [error as GraphQLError];
         }
         const validation = validate(schema, document, options.validationRules);
-        if (validation.length > 0) return validation;
+        if (validation.length > 0) return validation.map(options.maskValidationError);
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const field = subscriptionField(args);
-        if (!field) return args;
+        // Queries and mutations go over HTTP, where the audit, error masking and limits live.
+        if (!field) return [new GraphQLError("Only the subscriptions caseStatusChanged and caseActivity are served over the WebSocket", { extensions: { code: "BAD_USER_INPUT", field: "query" } })];
+        const operation = getOperationAST(document, payload.operationName)!;
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } }));
+        args.variableValues = coerced.coerced;
         const viewer = states.get(ctx.extra.socket)!.viewer;
         const request = ctx.extra.request;
         try {
@@ -138,21 +153,15 @@ function subscriptionField(args: ExecutionArgs): SubscriptionField | undefined {
   return name && SUBSCRIPTION_FIELDS.has(name) ? (name as SubscriptionField) : undefined;
 }
 
-/** The subscription's arguments, from literals or variables, checked like any other input. */
+/** The subscription's arguments, coerced as graphql-js would (variables, defaults), then checked like any other input. */
 function subscriptionArguments(args: ExecutionArgs, field: string): { caseId: string | null; after: string | null } {
   const operation = getOperationAST(args.document, args.operationName)!;
   const node = operation.selectionSet.selections[0];
-  const values: Record<string, unknown> = {};
-  if (node.kind === "Field") {
-    for (const argument of node.arguments ?? []) {
-      const value = argument.value;
-      if (value.kind === "Variable") values[argument.name.value] = (args.variableValues ?? {})[value.name.value];
-      else if (value.kind === "StringValue" || value.kind === "IntValue") values[argument.name.value] = value.value;
-    }
-  }
+  if (node.kind !== "Field") throw new GraphQLError("Unexpected selection", { extensions: { code: "BAD_USER_INPUT", field: "query" } });
+  const definition = args.schema.getSubscriptionType()!.getFields()[field];
+  const values = getArgumentValues(definition, node, args.variableValues ?? {});
   const caseId = values.caseId === undefined || values.caseId === null ? null : String(values.caseId);
   if (caseId !== null && !isUuid(caseId)) throw new GraphQLError("caseId is not a valid id", { extensions: { code: "BAD_USER_INPUT", field: "caseId" } });
-  if (field === "caseActivity" && caseId === null) throw new GraphQLError("caseId is required", { extensions: { code: "BAD_USER_INPUT", field: "caseId" } });
   const after = values.after === undefined || values.after === null ? null : String(values.after);
   try {
     return { caseId, after: after === null ? null : parseEventId(after, "after") };

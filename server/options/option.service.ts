@@ -1,7 +1,7 @@
 import { canContribute, canSeeOption } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, NotFoundError } from "../errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { CaseEventType, OptionStatus } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
@@ -17,7 +17,7 @@ export async function proposePathwayOption(ctx: RequestContext, input: ProposePa
   const description = requireText(input.description, "input.description", LIMITS.longText);
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
-    if (!canContribute(view)) throw new NotFoundError("Case");
+    if (!canContribute(view)) throw new ForbiddenError("Accept the invitation before contributing to the case");
     if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
     const evidence = optionalText(input.evidence, "input.evidence", LIMITS.longText);
     const eligibility = optionalText(input.eligibility, "input.eligibility", LIMITS.longText);
@@ -45,9 +45,11 @@ export async function proposePathwayOption(ctx: RequestContext, input: ProposePa
 /** Coordinators decide which options are presented to the patient. */
 export async function setPathwayOptionStatus(ctx: RequestContext, id: string, status: OptionStatus): Promise<PathwayOptionEntity> {
   return ctx.db.transaction(async (manager) => {
-    const option = await manager.findOneBy(PathwayOptionEntity, { id });
-    if (!option) throw new NotFoundError("PathwayOption");
-    const { row: caseRow } = await lockVisibleCase(ctx, manager, option.caseId);
+    const found = await manager.findOneBy(PathwayOptionEntity, { id });
+    if (!found) throw new NotFoundError("PathwayOption");
+    const { row: caseRow } = await lockVisibleCase(ctx, manager, found.caseId);
+    // Read again under the case's lock, so the change (and its note) starts from the current status.
+    const option = await manager.findOneByOrFail(PathwayOptionEntity, { id });
     if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
     if (option.status === status) return option;
     const from = option.status;

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { CaseType } from "../cases/case.type.js";
 import { noteCaseRead } from "../cases/case-access.js";
@@ -28,7 +29,9 @@ export class PatientResolver {
 
   @FieldResolver(() => [CaseType])
   async cases(@Ctx() ctx: RequestContext, @Root() patient: PatientType): Promise<CaseType[]> {
-    const view = ctx.viewer?.patientId === patient.id ? "OWNER" : "STAFF";
+    const viewer = ctx.viewer;
+    const view = viewer?.patientId === patient.id ? "OWNER" : viewer && isStaff(viewer) ? "STAFF" : null;
+    if (!view) return [];
     const rows = await ctx.loaders.casesByPatient.load(patient.id);
     return rows.map((row) => {
       noteCaseRead(ctx, row);

@@ -19,6 +19,7 @@ export interface DocumentStore {
   /** Streams the bytes in, hashing the plaintext and encrypting what lands on disk; nothing is kept on failure. */
   write(key: string, source: Readable, maxBytes: number): Promise<StoredDocument>;
   read(storage: StoredDocument["storage"]): Readable;
+  remove(storage: StoredDocument["storage"]): Promise<void>;
 }
 
 /** Counts and hashes bytes as they pass, failing fast past the limit. */
@@ -58,6 +59,9 @@ export function createFileDocumentStore(root: string, keyRing: KeyRing): Documen
         sha256: hash.digest("hex"),
         storage: { key, kid, iv, tag: cipher.getAuthTag().toString("base64url") },
       };
+    },
+    async remove(storage) {
+      await fs.promises.rm(pathOf(storage.key), { force: true });
     },
     read(storage) {
       const decipher = documentDecipher(keyRing, storage);

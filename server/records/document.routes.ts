@@ -1,16 +1,18 @@
 import crypto from "node:crypto";
 import { PassThrough } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import express, { type Request, type Response } from "express";
 import type { EntityManager } from "typeorm";
 import { verifyDocumentToken, type DocumentPurpose } from "../auth/tokens.js";
 import { buildContext, flushReadAudit, loadViewer, type RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { asDomainError, logUnexpected } from "../errors.js";
+import { asDomainError, logUnexpected, unlessNotFound } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
 import type { Runtime } from "../runtime.js";
 import { MAX_DOCUMENT_BYTES } from "./document-store.js";
+import { CaseEntity } from "../cases/case.entity.js";
 import { MedicalRecordEntity } from "./medical-record.entity.js";
 import { findVisibleRecord, mayUpload } from "./record.service.js";
 import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
@@ -45,7 +47,7 @@ async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) 
     { authorization: undefined, clientAddress: req.ip ?? null, publicBaseUrl: "", requestId: crypto.randomUUID() },
     { viewer, expiresAt: claims.expiresAt.getTime() },
   );
-  const record = await findVisibleRecord(ctx, claims.recordId).catch(() => undefined);
+  const record = await unlessNotFound(findVisibleRecord(ctx, claims.recordId));
   return record ? { ctx, claims, record } : undefined;
 }
 
@@ -85,16 +87,27 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
   const { ctx, claims, record } = redeemed;
   // Each attempt writes under its own key, so a losing concurrent upload never overwrites the winner.
   const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, bodyOf(req), MAX_DOCUMENT_BYTES);
-  const saved = await runtime.db.transaction(async (manager) => {
-    const fresh = await spendToken(manager, claims.jti, claims.expiresAt);
-    const current = await manager.findOne(MedicalRecordEntity, { where: { id: record.row.id }, lock: { mode: "pessimistic_write" } });
-    if (!fresh || !current || current.uploadedAt) return false;
+  const saved = await runtime.db
+    .transaction(async (manager) => {
+      const fresh = await spendToken(manager, claims.jti, claims.expiresAt);
+      // The case may have closed while the bytes streamed in: check again, under its lock.
+      const caseRow = await manager.findOne(CaseEntity, { where: { id: record.caseRow.id }, lock: { mode: "pessimistic_write" } });
+      const current = await manager.findOne(MedicalRecordEntity, { where: { id: record.row.id }, lock: { mode: "pessimistic_write" } });
+      if (!fresh || !current || current.uploadedAt || !caseRow || isTerminal(caseRow.status)) return false;
     await manager.update(MedicalRecordEntity, { id: current.id }, { contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, storage: stored.storage, uploadedAt: new Date() });
     await audit(ctx, { action: "UPLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: current.id, patientId: record.caseRow.patientId }, manager);
     await appendEvents(manager, ctx.viewer!.userId, [{ caseId: current.caseId, type: CaseEventType.RECORD_UPLOADED, subjectId: current.id }]);
     return true;
-  });
-  if (!saved) return fail(res, 409, "CONFLICT");
+    })
+    .catch(async (error) => {
+      await runtime.documents.remove(stored.storage);
+      throw error;
+    });
+  if (!saved) {
+    // A losing attempt leaves no file behind.
+    await runtime.documents.remove(stored.storage);
+    return fail(res, 409, "CONFLICT");
+  }
   res.status(201).json({ id: record.row.id, sha256: stored.sha256, sizeBytes: stored.sizeBytes });
 }
 
@@ -113,9 +126,8 @@ async function download(runtime: Runtime, req: Request, res: Response) {
   res.setHeader("Content-Disposition", `attachment; filename="${row.id}.${DOCUMENT_TYPES[row.contentType ?? ""] ?? "bin"}"`);
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("X-Content-SHA256", row.sha256 ?? "");
-  const stream = runtime.documents.read(row.storage as never);
-  stream.on("error", (error) => handleError(runtime, res, error, ctx.requestId));
-  stream.pipe(res);
+  // pipeline closes the file when the client goes away; a failed GCM tag check aborts the response.
+  await pipeline(runtime.documents.read(row.storage as never), res).catch((error) => handleError(runtime, res, error, ctx.requestId));
 }
 
 /** Document bytes travel over plain HTTP, never inside GraphQL. */

@@ -2,7 +2,7 @@ import { canSeeRecord, isStaff } from "../auth/policy.js";
 import { signDocumentToken } from "../auth/tokens.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, NotFoundError } from "../errors.js";
+import { BadUserInputError, NotFoundError, unlessNotFound } from "../errors.js";
 import { CaseEventType, Role } from "../common/enums.js";
 import { dateOnly, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
@@ -52,9 +52,12 @@ export async function shareRecordWithReviewers(ctx: RequestContext, id: string, 
     throw new BadUserInputError("redactionConfirmed", "Confirm that the identifiers were removed from the document before sharing it");
   }
   return ctx.db.transaction(async (manager) => {
-    const record = await manager.findOneBy(MedicalRecordEntity, { id });
-    if (!record) throw new NotFoundError("MedicalRecord");
-    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, record.caseId);
+    const found = await manager.findOneBy(MedicalRecordEntity, { id });
+    if (!found) throw new NotFoundError("MedicalRecord");
+    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, found.caseId);
+    // Read again, locked: concurrent shares (and the upload) are serialized on the row.
+    const record = await manager.findOneOrFail(MedicalRecordEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
     if (!record.uploadedAt) throw new BadUserInputError("id", "The record's document has not been uploaded yet");
     if (record.sharedWithReviewers) return { row: record, view };
     record.sharedWithReviewers = true;
@@ -92,7 +95,7 @@ export async function downloadUrl(ctx: RequestContext, record: VisibleRecord): P
 export async function findVisibleRecord(ctx: RequestContext, id: string): Promise<VisibleRecord & { caseRow: VisibleCase["row"] }> {
   const row = await ctx.loaders.record.load(id);
   if (!row) throw new NotFoundError("MedicalRecord");
-  const visible = await findVisibleCase(ctx, row.caseId).catch(() => undefined);
+  const visible = await unlessNotFound(findVisibleCase(ctx, row.caseId));
   if (!visible || !canSeeRecord(visible.view, row)) throw new NotFoundError("MedicalRecord");
   return { row, view: visible.view, caseRow: visible.row };
 }

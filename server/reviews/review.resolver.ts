@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../context.js";
 import { CaseType } from "../cases/case.type.js";
-import { viewOfCase } from "../cases/case-access.js";
+import { noteCaseRead, viewOfCase } from "../cases/case-access.js";
 import { ReviewerType } from "../reviewers/reviewer.type.js";
 import { ReviewAssignmentType } from "./review-assignment.type.js";
 import { inviteReviewer, respondToInvitation, submitReview } from "./review.service.js";
@@ -37,7 +37,9 @@ export class ReviewResolver {
   async case(@Ctx() ctx: RequestContext, @Root() assignment: ReviewAssignmentType): Promise<CaseType | null> {
     const row = await ctx.loaders.case.load(assignment.row.caseId);
     const view = row ? await viewOfCase(ctx, row) : null;
-    return row && view ? CaseType.from(row, view) : null;
+    if (!row || !view) return null;
+    noteCaseRead(ctx, row);
+    return CaseType.from(row, view);
   }
 
   @FieldResolver(() => ReviewerType)

@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, ConflictError, NotFoundError } from "../errors.js";
+import { BadUserInputError, ConflictError, NotFoundError, unlessNotFound } from "../errors.js";
 import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
@@ -33,7 +33,7 @@ export async function inviteReviewer(ctx: RequestContext, caseId: string, review
 async function lockOwnAssignment(ctx: RequestContext, manager: EntityManager, assignmentId: string) {
   const assignment = await manager.findOne(ReviewAssignmentEntity, { where: { id: assignmentId }, lock: { mode: "pessimistic_write" } });
   if (!assignment || assignment.reviewerId !== ctx.viewer!.reviewerId) throw new NotFoundError("ReviewAssignment");
-  const visible = await lockVisibleCase(ctx, manager, assignment.caseId).catch(() => undefined);
+  const visible = await unlessNotFound(lockVisibleCase(ctx, manager, assignment.caseId));
   if (!visible) throw new NotFoundError("ReviewAssignment");
   return { assignment, caseRow: visible.row };
 }

@@ -1,5 +1,5 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { specifiedRules, type ValidationRule } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, type ValidationRule } from "graphql";
 
 /**
  * Limits on what one GraphQL document may ask for, checked at validation, before any
@@ -31,7 +31,13 @@ export function createArmor(production: boolean) {
   return { ...armor, parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } };
 }
 
-/** The same limits for documents that arrive over the WebSocket. */
+/** The same limits for documents that arrive over the WebSocket, and no introspection in production. */
 export function webSocketValidationRules(production: boolean): ValidationRule[] {
-  return [...specifiedRules, ...createArmor(production).validationRules];
+  return [...specifiedRules, ...createArmor(production).validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
+}
+
+/** What blockFieldSuggestion does for Apollo, for WebSocket validation errors: production drops "Did you mean ...". */
+export function webSocketValidationErrorMask(production: boolean): (error: GraphQLError) => GraphQLError {
+  if (!production) return (error) => error;
+  return (error) => new GraphQLError(error.message.replace(/\s*Did you mean .*$/s, ""), { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
 }

@@ -1,4 +1,3 @@
-import type { EntityManager } from "typeorm";
 import { canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
@@ -69,9 +68,12 @@ export async function saveCaseSummary(ctx: RequestContext, input: SaveCaseSummar
 /** Publishing freezes a draft and tells everyone following the case. */
 export async function publishCaseSummary(ctx: RequestContext, id: string): Promise<{ row: CaseSummaryEntity; view: VisibleCase["view"] }> {
   return ctx.db.transaction(async (manager) => {
-    const summary = await manager.findOneBy(CaseSummaryEntity, { id });
-    if (!summary) throw new NotFoundError("CaseSummary");
-    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, summary.caseId);
+    const found = await manager.findOneBy(CaseSummaryEntity, { id });
+    if (!found) throw new NotFoundError("CaseSummary");
+    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, found.caseId);
+    // Read again under the case's lock: a concurrent publish of the same draft has finished by now.
+    const summary = await manager.findOneByOrFail(CaseSummaryEntity, { id });
+    if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
     if (summary.publishedAt) throw new BadUserInputError("id", "This summary version is already published");
     const newer = await manager
       .createQueryBuilder(CaseSummaryEntity, "s")

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { Role } from "../common/enums.js";
 import { PatientType } from "../patients/patient.type.js";
@@ -17,7 +18,8 @@ export class UserResolver {
 
   @FieldResolver(() => PatientType, { nullable: true, description: "The patient profile of a PATIENT user." })
   async patient(@Ctx() ctx: RequestContext, @Root() user: UserType): Promise<PatientType | null> {
-    if (user.role !== Role.PATIENT) return null;
+    // Identities go to staff and to the patient themself; a login's payload (no viewer yet) gets none.
+    if (user.role !== Role.PATIENT || !ctx.viewer || !(isStaff(ctx.viewer) || ctx.viewer.userId === user.id)) return null;
     const patient = await ctx.loaders.patientByUser.load(user.id);
     return patient ? toPatientType(ctx, patient) : null;
   }

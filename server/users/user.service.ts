@@ -2,7 +2,7 @@ import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
 import { Role } from "../common/enums.js";
-import { normaliseEmail, requireText } from "../common/input.js";
+import { likePattern, normaliseEmail, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { requireCountryCode } from "../common/countries.js";
 import { conflictOnUnique } from "../db/constraint-errors.js";
@@ -59,17 +59,7 @@ export async function updateReviewerProfile(ctx: RequestContext, reviewerId: str
 
 export async function listReviewers(ctx: RequestContext, filter: ReviewerFilter | null | undefined): Promise<ReviewerEntity[]> {
   const query = ctx.db.getRepository(ReviewerEntity).createQueryBuilder("r").innerJoin(UserEntity, "u", "u.id = r.user_id AND u.disabled_at IS NULL");
-  if (filter?.specialty) query.andWhere("EXISTS (SELECT 1 FROM unnest(r.specialties) s WHERE s ILIKE :specialty)", { specialty: filter.specialty.trim() });
+  if (filter?.specialty) query.andWhere("EXISTS (SELECT 1 FROM unnest(r.specialties) s WHERE s ILIKE :specialty)", { specialty: likePattern(filter.specialty.trim()) });
   if (filter?.language) query.andWhere(":language = ANY(r.languages)", { language: filter.language });
   return query.orderBy("u.display_name", "ASC").getMany();
-}
-
-/** A user as the viewer may see it: themself, or anyone for staff. */
-export async function findVisibleUser(ctx: RequestContext, userId: string): Promise<UserEntity> {
-  const viewer = ctx.viewer;
-  const user = await ctx.loaders.user.load(userId);
-  if (!viewer || !user || (viewer.userId !== userId && viewer.role !== Role.ADMIN && viewer.role !== Role.COORDINATOR)) {
-    throw new NotFoundError("User");
-  }
-  return user;
 }

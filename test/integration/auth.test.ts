@@ -39,6 +39,11 @@ describe("sessions, invitations and accounts", () => {
     expect(ok(await server.gql(VIEWER, {}, "not-a-token")).viewer).toBeNull();
   });
 
+  test("a login's payload does not lead into the patient's file (there is no viewer yet)", async () => {
+    const response = ok(await server.gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { user { id patient { id cases { id options { id } } } } } }`, { email: f.patient.email, password: PASSWORD })).login;
+    expect(response.user).toEqual({ id: f.patient.userId, patient: null });
+  });
+
   test("a wrong password and an unknown email get the same UNAUTHENTICATED answer", async () => {
     const wrongPassword = failure(await login(f.reviewerEn.email, "definitely not the password"));
     const unknownEmail = failure(await login("nobody.at.all@test.meridian", PASSWORD));
@@ -170,6 +175,13 @@ describe("sessions, invitations and accounts", () => {
       expect(failure(await server.gql(INVITE, { u: userId }, f.patient.token)).code).toBe("FORBIDDEN");
       expect(failure(await server.gql(INVITE, { u: userId }, f.reviewerEn.token)).code).toBe("FORBIDDEN");
       expect(failure(await server.gql(INVITE, { u: userId })).code).toBe("UNAUTHENTICATED");
+    });
+
+    test("an account that already has a password cannot be invited: staff never take over an active account", async () => {
+      const before = (await server.db.query(`SELECT count(*)::int AS n FROM account_invitation`))[0].n;
+      expect(failure(await server.gql(INVITE, { u: f.patient.userId }, f.coordinator.token))).toMatchObject({ code: "CONFLICT", extensions: { field: "userId" } });
+      expect(failure(await server.gql(INVITE, { u: f.coordinator.userId }, f.admin.token)).code).toBe("CONFLICT");
+      expect((await server.db.query(`SELECT count(*)::int AS n FROM account_invitation`))[0].n).toBe(before);
     });
   });
 

@@ -104,8 +104,6 @@ interface World {
   country: string;
 }
 const world = {} as Record<Target, World>;
-/** A patient account that activateAccount cells activate again and again (one fresh invitation per cell). */
-let activationUserId: string;
 
 const tally = { cells: 0, denied: 0 };
 
@@ -135,15 +133,18 @@ beforeAll(async () => {
   // A coordinator's comment on a draft (never published) summary of A: staff only, like the draft itself.
   const draftId = await build.saveSummary(a.caseId, { currentPlan: "Draft: consider adjuvant therapy" });
   await build.comment(a.caseId, draftId, "Coordinator note on the draft.");
+});
 
-  activationUserId = ok(
+/** A patient account with no password yet: only such an account can be invited (and activated). */
+async function unactivatedPatientUser(): Promise<string> {
+  return ok(
     await server.gql(
       `mutation($input: CreatePatientInput!) { createPatient(input: $input) { userId } }`,
       { input: { fullName: "Activation Subject", dateOfBirth: "1970-03-03", email: freshEmail("activation"), preferredLanguage: "EN" } },
       f.coordinator.token,
     ),
   ).createPatient.userId;
-});
+}
 
 afterAll(async () => {
   console.log(`authorization matrix: ${tally.cells} cells tested, ${tally.denied} denied (${tally.cells - tally.denied} allowed)`);
@@ -312,7 +313,7 @@ const OPERATIONS: Operation[] = [
   {
     field: "Mutation.activateAccount",
     prepare: async () => {
-      const link: string = ok(await server.gql(`mutation($u: ID!) { issueAccountInvitation(userId: $u) }`, { u: activationUserId }, f.coordinator.token)).issueAccountInvitation;
+      const link: string = ok(await server.gql(`mutation($u: ID!) { issueAccountInvitation(userId: $u) }`, { u: await unactivatedPatientUser() }, f.coordinator.token)).issueAccountInvitation;
       return {
         query: `mutation($t: String!, $p: String!) { activateAccount(token: $t, password: $p) { accessToken } }`,
         variables: { t: link.split("#token=")[1], p: "plenty of entropy in this one 42" },
@@ -322,9 +323,10 @@ const OPERATIONS: Operation[] = [
   {
     field: "Mutation.issueAccountInvitation",
     targets: BOTH,
-    prepare: async ({ target }) => ({
+    // The world's patients are active accounts (invitations for them are refused as CONFLICT): a fresh one per cell.
+    prepare: async () => ({
       query: `mutation($u: ID!) { issueAccountInvitation(userId: $u) }`,
-      variables: { u: world[target!].patientUserId },
+      variables: { u: await unactivatedPatientUser() },
       check: (data) => (String(data).includes("#token=") ? [] : ["no invitation link"]),
     }),
   },

@@ -136,6 +136,13 @@ describe("ids", () => {
     await expectBadInput(OPEN_CASE, { input: { patientId: "1 OR 1=1", reason: "A question" } }, f.coordinator.token, "input.patientId");
   });
 
+  test("a forged page cursor or an event id beyond bigint names the argument", async () => {
+    const forged = Buffer.from(JSON.stringify({ updatedAt: "2020-01-01T00:00:00Z", id: "x" })).toString("base64url");
+    await expectBadInput(`query($after: String) { cases(after: $after) { totalCount } }`, { after: forged }, f.coordinator.token, "after");
+    await expectBadInput(`query($after: String) { cases(after: $after) { totalCount } }`, { after: "not base64 json" }, f.coordinator.token, "after");
+    await expectBadInput(`query($id: ID!, $after: ID) { case(id: $id) { events(after: $after) { id } } }`, { id: otherPatientsCaseId, after: "9999999999999999999" }, f.coordinator.token, "after");
+  });
+
   test("a well-formed unknown case id is NOT_FOUND, exactly like another patient's case asked by a patient", async () => {
     const unknownId = "7d4c3a8e-0b1f-4e6a-9c2d-5f8e7a6b4c3d";
     const missingForCoordinator = failure(await gql(CASE, { id: unknownId }, f.coordinator.token));

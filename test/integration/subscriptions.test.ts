@@ -287,3 +287,19 @@ test("followCase (schema/operations) rides out a server restart and misses nothi
     await second?.close();
   }
 });
+
+test("the WebSocket serves only the two subscriptions, with variables coerced like any request", async () => {
+  const client = open(f.coordinator.token);
+  const query = client.subscribe(`query { viewer { id } }`);
+  await query.waitForEnd();
+  expect(JSON.stringify(query.error)).toContain("Only the subscriptions");
+  // A default value is a value: the visibility check applies to it.
+  const hidden = await openCase(f.otherPatient.patientId);
+  const patientClient = open(f.patient.token);
+  const viaDefault = patientClient.subscribe(`subscription($c: ID = "${hidden}") { caseStatusChanged(caseId: $c) { id } }`);
+  await viaDefault.waitForEnd();
+  expect(JSON.stringify(viaDefault.error)).toContain("NOT_FOUND");
+  const tooBig = client.subscribe(ACTIVITY, { caseId: hidden, after: "9999999999999999999" });
+  await tooBig.waitForEnd();
+  expect(JSON.stringify(tooBig.error)).toContain("BAD_USER_INPUT");
+});

@@ -370,9 +370,12 @@ describe("canSeeEvent", () => {
   const INVITED_SEES: CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
   const ALL_TYPES = Object.values(CaseEventType) as CaseEventType[];
 
+  // The review team's working events stay with the team; the patient sees the rest.
+  const OWNER_MISSES: CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+
   test.each(ALL_TYPES)("%s", (type) => {
     expect(canSeeEvent("STAFF", { type })).toBe(true);
-    expect(canSeeEvent("OWNER", { type })).toBe(true);
+    expect(canSeeEvent("OWNER", { type })).toBe(!OWNER_MISSES.includes(type));
     expect(canSeeEvent("REVIEWER_FULL", { type })).toBe(true);
     expect(canSeeEvent("REVIEWER_INVITED", { type })).toBe(INVITED_SEES.includes(type));
   });
