@@ -10,7 +10,7 @@ import { CaseEntity } from "../cases/case.entity.js";
 import { noteCaseRead } from "../cases/case-access.js";
 import { CaseEventEntity } from "./case-event.entity.js";
 import { CaseEventNode } from "./case-event.type.js";
-import { PushQueue } from "./push-queue.js";
+import { SubscriptionHandle } from "./subscription-handle.js";
 
 export type SubscriptionField = "caseStatusChanged" | "caseActivity";
 
@@ -27,12 +27,20 @@ export interface SubscriptionRequest {
   clientAddress: string | null;
   /** Scheme and host the client connected to, for document URLs. */
   publicBaseUrl: string;
+  /** The graphql-ws subscription id, and the socket's send and backlog: results go out as bytes. */
+  subscriptionId: string;
+  send(message: string): void;
+  bufferedBytes(): number;
 }
 
 interface Subscriber {
   id: number;
   request: SubscriptionRequest;
-  queue: PushQueue<ExecutionResult>;
+  handle: SubscriptionHandle;
+  /** `{"id":"…","type":"next","payload":` for this subscription: only the payload varies per event. */
+  messagePrefix: string;
+  /** Subscribers whose group key and view are equal share one execution per event. */
+  groupKey: string;
   lastDeliveredId: bigint;
   /** While replaying (caseActivity with after), live events wait here. */
   backlog: CaseEventEntity[] | null;
@@ -47,8 +55,8 @@ interface BatchFacts {
   consentCountries: Map<string, string[]>;
 }
 
-/** A subscriber that stops reading is cut off after this many undelivered results; it resumes with caseActivity(after). */
-const MAX_BUFFERED_RESULTS = 1000;
+/** A subscriber whose socket has this much unsent is cut off rather than buffered without end; it resumes with caseActivity(after). */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const tooFarBehind = () =>
   new GraphQLError("The subscriber fell too far behind; subscribe again with caseActivity(after: the last id received)", { extensions: { code: "SERVICE_UNAVAILABLE" } });
 
@@ -88,16 +96,19 @@ export class EventHub {
     return { subscribers: this.subscribers.size, caseKeys: this.byCase.size, anyCase: this.anyCase.size };
   }
 
-  async subscribe(request: SubscriptionRequest): Promise<PushQueue<ExecutionResult>> {
+  async subscribe(request: SubscriptionRequest): Promise<SubscriptionHandle> {
     const id = this.nextId++;
-    const queue = new PushQueue<ExecutionResult>(() => this.remove(id), MAX_BUFFERED_RESULTS, tooFarBehind);
+    const handle = new SubscriptionHandle(() => this.remove(id));
+    const personal = PERSONAL_SELECTION.test(request.documentKey);
     const subscriber: Subscriber = {
       id,
       request,
-      queue,
+      handle,
+      messagePrefix: `{"id":${JSON.stringify(request.subscriptionId)},"type":"next","payload":`,
+      groupKey: `${request.documentKey}\u0000${personal ? request.viewer.userId : request.viewer.role}\u0000`,
       lastDeliveredId: BigInt(request.after ?? 0),
       backlog: request.after !== null ? [] : null,
-      personal: PERSONAL_SELECTION.test(request.documentKey),
+      personal,
     };
     this.subscribers.set(id, subscriber);
     if (request.caseId) {
@@ -108,7 +119,7 @@ export class EventHub {
       this.anyCase.add(subscriber);
     }
     if (subscriber.backlog) void this.replay(subscriber);
-    return queue;
+    return handle;
   }
 
   private remove(id: number): void {
@@ -137,14 +148,14 @@ export class EventHub {
           .getMany();
         if (rows.length === 0) break;
         await this.deliver(rows, [subscriber]);
-        if (subscriber.queue.closed) return;
+        if (subscriber.handle.closed) return;
       }
       while (subscriber.backlog && subscriber.backlog.length > 0) {
         await this.deliver(subscriber.backlog.splice(0), [subscriber]);
       }
       subscriber.backlog = null;
     } catch (error) {
-      subscriber.queue.end(error);
+      subscriber.handle.end(error);
     }
   }
 
@@ -206,17 +217,17 @@ export class EventHub {
       const deliveries: Array<[Subscriber, Promise<ExecutionResult>]> = [];
       for (const subscriber of subscribers) {
         const { request } = subscriber;
-        if (subscriber.queue.closed || eventId <= subscriber.lastDeliveredId) continue;
+        if (subscriber.handle.closed || eventId <= subscriber.lastDeliveredId) continue;
         if (request.caseId && request.caseId !== event.caseId) continue;
         const view = this.viewOf(request.viewer, row, facts);
         if (!view) {
           // Rights ended (assignment over, consent revoked, case closed): a case-specific subscription ends.
-          if (request.caseId) subscriber.queue.end(notVisible());
+          if (request.caseId) subscriber.handle.end(notVisible());
           continue;
         }
         if (request.field === "caseStatusChanged" && event.type !== CaseEventType.STATUS_CHANGED) continue;
         if (!canSeeEvent(view, event)) continue;
-        const key = `${request.documentKey}\u0000${view}\u0000${subscriber.personal ? request.viewer.userId : request.viewer.role}`;
+        const key = subscriber.groupKey + view;
         let execution = executions.get(key);
         if (!execution) {
           execution = this.execute(request, view, event, row, subscriber.personal);
@@ -224,17 +235,30 @@ export class EventHub {
         }
         deliveries.push([subscriber, execution]);
       }
-      const results = await Promise.allSettled(deliveries.map(([, execution]) => execution));
-      deliveries.forEach(([subscriber, ], i) => {
-        const outcome = results[i];
-        if (outcome.status === "fulfilled") {
-          subscriber.queue.push(outcome.value);
-          subscriber.lastDeliveredId = eventId;
+      // Each distinct execution settles and is serialized once; every subscriber gets the same bytes behind its own id.
+      const payloads = new Map<Promise<ExecutionResult>, string | null>();
+      await Promise.all(
+        [...executions.values()].map((execution) =>
+          execution.then(
+            (result) => void payloads.set(execution, JSON.stringify(result)),
+            (error) => {
+              logUnexpected(this.runtime.logger, error, { step: "event delivery", eventId: event.id });
+              payloads.set(execution, null);
+            },
+          ),
+        ),
+      );
+      for (const [subscriber, execution] of deliveries) {
+        const payload = payloads.get(execution);
+        if (payload === null || payload === undefined) {
+          subscriber.handle.end(new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } }));
+        } else if (subscriber.request.bufferedBytes() > MAX_BUFFERED_BYTES) {
+          subscriber.handle.end(tooFarBehind());
         } else {
-          logUnexpected(this.runtime.logger, outcome.reason, { step: "event delivery", eventId: event.id });
-          subscriber.queue.end(new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } }));
+          subscriber.request.send(`${subscriber.messagePrefix}${payload}}`);
+          subscriber.lastDeliveredId = eventId;
         }
-      });
+      }
     }
   }
 

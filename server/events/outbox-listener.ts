@@ -64,6 +64,13 @@ export class OutboxListener {
       this.lost(client, error);
       return;
     }
+    if (this.stopped) {
+      // stop() ran while we were connecting: this connection is not wanted any more.
+      client.removeAllListeners();
+      client.on("error", () => {});
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
     this.connections += 1;
     this.backoffMs = 100;
@@ -117,8 +124,9 @@ export class OutboxListener {
         if (rows.length < batchSize) return;
       }
     } catch (error) {
-      // The next signal, poll or reconnect reads again from the same id.
+      // Read again from the same id soon (and on the next signal, poll or reconnect).
       this.logger.warn({ errorName: (error as Error).name }, "outbox read failed");
+      if (!this.stopped) setTimeout(() => this.wake(), Math.min(this.backoffMs, 1000)).unref();
     }
   }
 

@@ -76,7 +76,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         return true;
       },
       // Our subscriptions are checked here, so a refusal is a graphql-ws "error" message.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, subscriptionId, payload) => {
         let document;
         try {
           document = parse(payload.query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
@@ -93,7 +93,8 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } }));
         args.variableValues = coerced.coerced;
-        const viewer = states.get(ctx.extra.socket)!.viewer;
+        const socket = ctx.extra.socket;
+        const viewer = states.get(socket)!.viewer;
         const request = ctx.extra.request;
         try {
           if (decideOperation(`Subscription.${field}`, viewer) !== "ALLOW") throw new ForbiddenError();
@@ -115,6 +116,9 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
             variableValues: payload.variables,
             clientAddress,
             publicBaseUrl,
+            subscriptionId,
+            send: (message) => socket.send(message),
+            bufferedBytes: () => socket.bufferedAmount,
           };
           return { ...args, contextValue: { hubRequest } };
         } catch (error) {

@@ -13,24 +13,31 @@ function send(message) {
 
 async function connectGraphql({ url, tokens, caseId, query }) {
   let ready = 0;
-  const clients = tokens.map((token) => {
-    const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {} });
-    client.subscribe(
-      { query, variables: { caseId } },
-      {
-        next: (result) => {
-          const note = result.data?.caseStatusChanged?.note;
-          if (note) received.push(Date.now() - Number(note));
+  let failed = 0;
+  const clients = [];
+  // Connect in waves, as users arrive: a storm of 10,000 simultaneous sign-ins only measures the pool's queue.
+  for (let start = 0; start < tokens.length; start += 500) {
+    for (const token of tokens.slice(start, start + 500)) {
+      const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 5, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {} });
+      client.subscribe(
+        { query, variables: { caseId } },
+        {
+          next: (result) => {
+            const note = result.data?.caseStatusChanged?.note;
+            if (note) received.push(Date.now() - Number(note));
+          },
+          error: () => failed++,
+          complete: () => {},
         },
-        error: () => {},
-        complete: () => {},
-      },
-    );
-    client.on("connected", () => ready++);
-    return client;
-  });
-  while (ready < clients.length) await new Promise((r) => setTimeout(r, 50));
+      );
+      client.on("connected", () => ready++);
+      clients.push(client);
+    }
+    const deadline = Date.now() + 60_000;
+    while (ready + failed < clients.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  }
   sockets = clients;
+  return { ready, failed };
 }
 
 async function connectRaw({ url, count }) {
@@ -53,9 +60,12 @@ async function close() {
   await new Promise((r) => setTimeout(r, 500));
 }
 
+// A socket error (say, out of file descriptors) fails that client; it must not kill the process.
+process.on("uncaughtException", (error) => process.stderr.write(`client process: ${error.code ?? error.message}\n`));
+
 readline.createInterface({ input: process.stdin }).on("line", async (line) => {
   const message = JSON.parse(line);
-  if (message.cmd === "graphql") await connectGraphql(message);
+  if (message.cmd === "graphql") return send({ ok: true, ...(await connectGraphql(message)) });
   if (message.cmd === "raw") await connectRaw(message);
   if (message.cmd === "collect") {
     const latencies = received.splice(0);

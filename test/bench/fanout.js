@@ -102,15 +102,19 @@ async function main() {
 
   for (const size of SIZES) {
     const before = heap();
-    await clients.ask({ cmd: "graphql", url: `ws://127.0.0.1:${port}/graphql`, tokens: tokens.slice(0, size), caseId, query: QUERY });
+    const connected = await clients.ask({ cmd: "graphql", url: `ws://127.0.0.1:${port}/graphql`, tokens: tokens.slice(0, size), caseId, query: QUERY });
+    for (let waited = 0; app.hub.stats().subscribers < size && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
     await new Promise((r) => setTimeout(r, 1000));
     const after = heap();
-    if (app.hub.stats().subscribers !== size) throw new Error(`expected ${size} subscribers, have ${JSON.stringify(app.hub.stats())}`);
+    if (app.hub.stats().subscribers !== size) throw new Error(`expected ${size} subscribers, have ${JSON.stringify(app.hub.stats())}; clients: ${JSON.stringify(connected)}`);
     statements = 0;
     let writeStatements = 0;
+    const mutationMs = [];
     for (let i = 0; i < EVENTS; i++) {
       const countBefore = statements;
-      await transition(i % 2 === 0 ? "ON_HOLD" : "RECORDS_COLLECTION", String(Date.now()));
+      const started = Date.now();
+      await transition(i % 2 === 0 ? "ON_HOLD" : "RECORDS_COLLECTION", String(started));
+      mutationMs.push(Date.now() - started);
       writeStatements += statements - countBefore;
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -136,6 +140,7 @@ async function main() {
     results.push({
       subscribers: size,
       deliveries: `${sorted.length}/${size * EVENTS}`,
+      mutation_p50_ms: percentile(mutationMs.sort((a, b) => a - b), 50),
       p50_ms: percentile(sorted, 50),
       p99_ms: percentile(sorted, 99),
       baseline_p50_ms: percentile(base, 50),
