@@ -119,10 +119,18 @@ export function canSeeSummary(view: CaseView, summary: { publishedAt: Date | nul
 
 export const canSeeComments = (view: CaseView) => sees(view, "STAFF", "REVIEWER_FULL");
 
-/** Patients see options only once delivered, and only those selected for presentation. */
-export function canSeeOption(view: CaseView, facts: Pick<CaseFacts, "status" | "heldFrom">, option: { status: OptionStatus }): boolean {
+/**
+ * Patients see options only once delivered, and only those selected for presentation;
+ * once delivered they keep them (a case withdrawn afterwards included).
+ */
+export function canSeeOption(
+  view: CaseView,
+  facts: Pick<CaseFacts, "status" | "heldFrom"> & { optionsDeliveredAt?: Date | null },
+  option: { status: OptionStatus },
+): boolean {
   if (sees(view, "STAFF", "REVIEWER_FULL")) return true;
   if (view !== "OWNER" || option.status !== OptionStatus.SELECTED_FOR_PRESENTATION) return false;
+  if (facts.optionsDeliveredAt) return true;
   const reached = facts.status === CaseStatus.ON_HOLD ? facts.heldFrom : facts.status;
   return reached === CaseStatus.OPTIONS_DELIVERED || reached === CaseStatus.CLOSED;
 }

@@ -30,4 +30,6 @@ export class CaseEntity {
   openedBy?: UserEntity;
   @CreatedAt() openedAt!: Date;
   @Timestamp() updatedAt!: Date;
+  /** When the options were first delivered: the patient keeps them, whatever happens to the case after. */
+  @Timestamp({ nullable: true }) optionsDeliveredAt!: Date | null;
 }

@@ -70,10 +70,11 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
     }
     const now = new Date();
     const from = row.status;
-    await manager.update(CaseEntity, { id: row.id }, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now });
+    const optionsDeliveredAt = row.optionsDeliveredAt ?? (plan.next.status === CaseStatus.OPTIONS_DELIVERED ? now : null);
+    await manager.update(CaseEntity, { id: row.id }, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt });
     await audit(ctx, { action: "TRANSITION_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId }, manager);
     await appendEvents(manager, viewer.userId, [{ caseId: row.id, type: CaseEventType.STATUS_CHANGED, fromStatus: from, toStatus: plan.next.status, note: cleanNote }]);
-    Object.assign(row, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, updatedAt: now, version: row.version + 1 });
+    Object.assign(row, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt, updatedAt: now, version: row.version + 1 });
     return { row, view };
   });
 }

@@ -24,7 +24,7 @@ async function connectGraphql({ url, tokens, caseId, query }) {
         {
           next: (result) => {
             const note = result.data?.caseStatusChanged?.note;
-            if (note) received.push(Date.now() - Number(note));
+            if (note && note !== "warm-up") received.push(Date.now() - Number(note));
           },
           error: () => failed++,
           complete: () => {},
@@ -40,20 +40,6 @@ async function connectGraphql({ url, tokens, caseId, query }) {
   return { ready, failed };
 }
 
-async function connectRaw({ url, count }) {
-  let ready = 0;
-  sockets = Array.from({ length: count }, () => {
-    const ws = new WebSocket(url);
-    ws.on("open", () => ready++);
-    ws.on("message", (data) => {
-      const { note } = JSON.parse(data.toString());
-      received.push(Date.now() - Number(note));
-    });
-    return ws;
-  });
-  while (ready < count) await new Promise((r) => setTimeout(r, 50));
-}
-
 async function close() {
   for (const s of sockets) (s.dispose ? s.dispose() : s.close());
   sockets = [];
@@ -66,7 +52,6 @@ process.on("uncaughtException", (error) => process.stderr.write(`client process:
 readline.createInterface({ input: process.stdin }).on("line", async (line) => {
   const message = JSON.parse(line);
   if (message.cmd === "graphql") return send({ ok: true, ...(await connectGraphql(message)) });
-  if (message.cmd === "raw") await connectRaw(message);
   if (message.cmd === "collect") {
     const latencies = received.splice(0);
     return send({ ok: true, latencies });

@@ -366,6 +366,14 @@ describe("canSeeOpinion", () => {
   });
 });
 
+test("options once delivered stay with the patient, even when the case is withdrawn afterwards", () => {
+  const selected = { status: OptionStatus.SELECTED_FOR_PRESENTATION };
+  const withdrawn = { status: CaseStatus.WITHDRAWN, heldFrom: null };
+  expect(canSeeOption("OWNER", withdrawn, selected)).toBe(false);
+  expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, selected)).toBe(true);
+  expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, { status: OptionStatus.PROPOSED })).toBe(false);
+});
+
 describe("canSeeEvent", () => {
   const INVITED_SEES: CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
   const ALL_TYPES = Object.values(CaseEventType) as CaseEventType[];
