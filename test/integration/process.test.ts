@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { freePort } from "../../server/db/embedded-postgres";
+import { connect } from "../support/ws-client";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIST = path.join(ROOT, "dist", "server");
@@ -552,7 +553,7 @@ describe("against an external PostgreSQL (DATABASE_URL)", () => {
     expect(await counts()).toEqual(seeded);
   }, 150_000);
 
-  test("the database goes away: SERVICE_UNAVAILABLE quickly, /readyz 503, /healthz 200; it comes back: requests succeed", async () => {
+  test("the database goes away: SERVICE_UNAVAILABLE quickly, /readyz 503, /healthz 200; it comes back: requests succeed and live updates resume", async () => {
     const url = await createDatabase(cluster!, "server_target");
     const server = await startServer(path.join(root, "server-data"), {
       DATABASE_URL: url,
@@ -568,6 +569,11 @@ describe("against an external PostgreSQL (DATABASE_URL)", () => {
       const token = await login(server, "coordinator@demo.meridian", "correct horse battery staple");
       const before = await listCases(server, token);
       expect(before.totalCount).toBeGreaterThanOrEqual(1);
+      // A live subscriber that must get what happens after PostgreSQL comes back.
+      const caseId = before.cases[0].id;
+      const live = connect(server.url, token, { retryAttempts: 10 });
+      const activity = live.subscribe(`subscription($c: ID!) { caseActivity(caseId: $c) { id type note } }`, { c: caseId });
+      await sleep(300);
 
       await stopCluster(cluster!);
 
@@ -594,6 +600,12 @@ describe("against an external PostgreSQL (DATABASE_URL)", () => {
       });
       expect(back.data!.cases.totalCount).toBe(before.totalCount);
       expect(await httpStatus(server, "/readyz")).toBe(200);
+      // The LISTEN connection reconnected (with backoff) and events flow again.
+      const { version } = ok(await gql(server, `query($id: ID!) { case(id: $id) { version } }`, { id: caseId }, token)).case;
+      ok(await gql(server, `mutation($id: ID!, $v: Int!) { transitionCase(id: $id, to: ON_HOLD, expectedVersion: $v, note: "after the restart") { status } }`, { id: caseId, v: version }, token));
+      await activity.waitFor(1, 30_000);
+      expect(activity.results.map((r) => r.data?.caseActivity.note)).toContain("after the restart");
+      await live.dispose();
       expect(await login(server, "coordinator@demo.meridian", "correct horse battery staple")).toEqual(expect.any(String));
       expect(server.proc.hasExited()).toBe(false);
     } finally {
