@@ -27,6 +27,8 @@ export interface App {
   httpServer: http.Server;
   hub: EventHub;
   listener: OutboxListener;
+  /** Closes sockets whose sign-in has ended (also run on a timer). */
+  recheckSessions(): Promise<void>;
   listen(port: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -136,6 +138,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     httpServer,
     hub,
     listener,
+    recheckSessions: webSockets.recheckSessions,
     listen: (port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);

@@ -37,14 +37,14 @@ export interface ContextInput {
 }
 
 /** Resolves a bearer token to a Viewer; undefined when the token is absent, invalid, expired or its user disabled. */
-export async function resolveViewer(runtime: Runtime, authorization: string | undefined): Promise<{ viewer: Viewer; expiresAt: number } | undefined> {
+export async function resolveViewer(runtime: Runtime, authorization: string | undefined): Promise<{ viewer: Viewer; expiresAt: number; familyId: string } | undefined> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
   if (!match) return undefined;
   const claims = await verifyAccessToken(runtime.jwtSecret, match[1]);
   if (!claims) return undefined;
   const viewer = await loadViewer(runtime, claims.userId, claims.familyId);
   if (!viewer || viewer.role !== claims.role) return undefined;
-  return { viewer, expiresAt: claims.expiresAt };
+  return { viewer, expiresAt: claims.expiresAt, familyId: claims.familyId };
 }
 
 /**

@@ -20,7 +20,11 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 interface ConnectionState {
   viewer: Viewer;
+  familyId: string;
 }
+
+/** How often open sockets are checked against their sign-in (sign-out, a reused refresh token, a disabled account). */
+export const SESSION_RECHECK_MS = 30_000;
 
 const SUBSCRIPTION_FIELDS = new Set<string>(["caseStatusChanged", "caseActivity"]);
 
@@ -40,6 +44,7 @@ export interface WebSocketOptions {
   validationRules: readonly ValidationRule[];
   /** Production hides field suggestions ("Did you mean ...") from validation messages. */
   maskValidationError: (error: GraphQLError) => GraphQLError;
+  sessionRecheckMs?: number;
 }
 
 export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime, schema: GraphQLSchema, hub: EventHub, options: WebSocketOptions) {
@@ -72,7 +77,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         const expiryTimer = setTimeout(() => socket.close(CLOSE_TOKEN_EXPIRED, "Token expired"), Math.max(resolved.expiresAt - Date.now(), 0));
         expiryTimer.unref();
         socket.once("close", () => clearTimeout(expiryTimer));
-        states.set(socket, { viewer: resolved.viewer });
+        states.set(socket, { viewer: resolved.viewer, familyId: resolved.familyId });
         return true;
       },
       // Our subscriptions are checked here, so a refusal is a graphql-ws "error" message.
@@ -137,10 +142,30 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
     wss,
   );
 
+  /** One query for every open socket: those whose sign-in ended close with 4403 (the client's refresh then fails). */
+  const recheckSessions = async () => {
+    const open = [...wss.clients].filter((socket) => states.has(socket));
+    if (open.length === 0) return;
+    const families = [...new Set(open.map((socket) => states.get(socket)!.familyId))];
+    const rows: Array<{ family_id: string }> = await runtime.db.query(
+      `SELECT DISTINCT s.family_id FROM auth_session s JOIN app_user u ON u.id = s.user_id
+        WHERE s.family_id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND u.disabled_at IS NULL`,
+      [families],
+    );
+    const live = new Set(rows.map((row) => row.family_id));
+    for (const socket of open) if (!live.has(states.get(socket)!.familyId)) socket.close(CLOSE_TOKEN_EXPIRED, "Session ended");
+  };
+  const recheckTimer = setInterval(() => {
+    recheckSessions().catch((error) => runtime.logger.warn({ errorName: (error as Error).name }, "session recheck failed"));
+  }, options.sessionRecheckMs ?? SESSION_RECHECK_MS);
+  recheckTimer.unref();
+
   return {
     wss,
+    recheckSessions,
     /** Closes every socket with 1001 (going away) so clients resume elsewhere. */
     async close(): Promise<void> {
+      clearInterval(recheckTimer);
       for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, "Server shutting down");
       await cleanup.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

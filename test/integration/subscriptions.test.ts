@@ -5,7 +5,7 @@ import { followCase } from "../../schema/operations/live-updates";
 import { Role } from "../../server/common/enums";
 import { appendEvents } from "../../server/events/outbox";
 import { CaseEventType } from "../../server/common/enums";
-import { createFixtures, tokenFor, type Fixtures } from "../support/fixtures";
+import { createFixtures, PASSWORD, tokenFor, type Fixtures } from "../support/fixtures";
 import { failure, ok, startServerOn, startTestServer, type TestServer } from "../support/server";
 import { spawnServer } from "../support/child-server";
 import { connect, type WsClient } from "../support/ws-client";
@@ -302,4 +302,20 @@ test("the WebSocket serves only the two subscriptions, with variables coerced li
   const tooBig = client.subscribe(ACTIVITY, { caseId: hidden, after: "9999999999999999999" });
   await tooBig.waitForEnd();
   expect(JSON.stringify(tooBig.error)).toContain("BAD_USER_INPUT");
+});
+
+test("signing out closes that sign-in's sockets with 4403", async () => {
+  const login = ok(await server.gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`, { e: f.coordinator.email, p: PASSWORD })).login;
+  const signedIn = open(login.accessToken);
+  const other = open(f.coordinator.token);
+  const before = server.app.hub.stats().anyCase;
+  signedIn.subscribe(STATUS, {});
+  other.subscribe(STATUS, {});
+  for (let i = 0; i < 80 && server.app.hub.stats().anyCase < before + 2; i++) await new Promise((r) => setTimeout(r, 25));
+  ok(await server.gql(`mutation($t: String!) { signOut(refreshToken: $t) }`, { t: login.refreshToken }));
+  await server.app.recheckSessions();
+  expect((await signedIn.closed).code).toBe(4403);
+  // Another sign-in of the same user is untouched.
+  await new Promise((r) => setTimeout(r, 100));
+  expect(server.app.hub.stats().anyCase).toBe(before + 1);
 });
