@@ -5,16 +5,12 @@
 // GraphQL, no authorization, no mutation): the floor any GraphQL fan-out sits on. It
 // speaks just enough of the graphql-ws protocol that the very same clients subscribe to
 // it, so the ratio measures the server's work.
-require("reflect-metadata");
 const { spawn } = require("node:child_process");
-const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 const readline = require("node:readline");
 const { WebSocketServer } = require("ws");
-const dist = path.join(__dirname, "..", "..", "dist", "server");
-const { startEmbeddedPostgres, freePort } = require(path.join(dist, "db", "embedded-postgres.js"));
-const { createDataSource } = require(path.join(dist, "db", "data-source.js"));
+const { dist, openBenchDatabase, run } = require("./bench-database.js");
+const { freePort } = require(path.join(dist, "db", "embedded-postgres.js"));
 const { loadConfig } = require(path.join(dist, "config.js"));
 const { createLogger } = require(path.join(dist, "logger.js"));
 const { createRuntime } = require(path.join(dist, "runtime.js"));
@@ -65,17 +61,10 @@ async function seed(db, runtime, count) {
 }
 
 async function main() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-bench-"));
-  const cluster = await startEmbeddedPostgres(path.join(root, "pg"));
-  const admin = createDataSource({ url: cluster.url() });
-  await admin.initialize();
-  await admin.query("CREATE DATABASE bench");
-  await admin.destroy();
   let statements = 0;
-  const db = createDataSource({ url: cluster.url("bench"), poolSize: 20, onQuery: () => statements++ });
-  await db.initialize();
-  await db.runMigrations();
-  const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: root }), databaseUrl: cluster.url("bench"), logLevel: "silent", outboxPollMs: 0 };
+  const database = await openBenchDatabase({ poolSize: 20, onQuery: () => statements++ });
+  const { db } = database;
+  const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root }), databaseUrl: database.url, logLevel: "silent", outboxPollMs: 0 };
   const runtime = await createRuntime(config, db, createLogger("silent"));
   const app = await createApp(runtime);
   const port = await app.listen(0);
@@ -172,12 +161,7 @@ async function main() {
   clients.kill();
   raw.close();
   await app.close();
-  await db.destroy();
-  await cluster.stop();
-  fs.rmSync(root, { recursive: true, force: true });
+  await database.close();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

@@ -2,14 +2,9 @@
 // commit takes a cluster-wide lock, which serializes such commits under many writers).
 // Concurrent writers append case events through the real appendEvents; alternating
 // rounds, medians, reported as a ratio of the two measured in the same run.
-require("reflect-metadata");
-const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 const { Client } = require("pg");
-const dist = path.join(__dirname, "..", "..", "dist", "server");
-const { startEmbeddedPostgres } = require(path.join(dist, "db", "embedded-postgres.js"));
-const { createDataSource } = require(path.join(dist, "db", "data-source.js"));
+const { dist, openBenchDatabase, run } = require("./bench-database.js");
 const { appendEvents } = require(path.join(dist, "events", "outbox.js"));
 
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
@@ -17,15 +12,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 async function main() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-bench-"));
-  const cluster = await startEmbeddedPostgres(path.join(root, "pg"));
-  const admin = createDataSource({ url: cluster.url() });
-  await admin.initialize();
-  await admin.query("CREATE DATABASE bench");
-  await admin.destroy();
-  const db = createDataSource({ url: cluster.url("bench"), poolSize: WRITERS + 2 });
-  await db.initialize();
-  await db.runMigrations();
+  const database = await openBenchDatabase({ poolSize: WRITERS + 2 });
+  const { db } = database;
   const [{ id: userId }] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ('bench@bench', 'COORDINATOR', 'Bench') RETURNING id`);
   const [{ id: patientId }] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ('p@bench', 'PATIENT', 'P') RETURNING id`).then(async ([u]) =>
     db.query(`INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language) VALUES ($1, 'P', 'x.x.x.x', 'EN') RETURNING id`, [u.id]),
@@ -36,7 +24,7 @@ async function main() {
     [patientId, userId],
   );
   // A listener is connected, as in production, so notifications are really queued.
-  const listener = new Client({ connectionString: cluster.url("bench") });
+  const listener = new Client({ connectionString: database.url });
   await listener.connect();
   await listener.query("LISTEN case_event");
 
@@ -70,12 +58,7 @@ async function main() {
   ]);
   console.log(`NOTIFY costs ${((1 - notify / plain) * 100).toFixed(1)} % of write throughput (ratio ${(notify / plain).toFixed(2)})`);
   await listener.end();
-  await db.destroy();
-  await cluster.stop();
-  fs.rmSync(root, { recursive: true, force: true });
+  await database.close();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

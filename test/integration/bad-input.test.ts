@@ -1,25 +1,11 @@
 import { createFixtures, type Fixtures } from "../support/fixtures";
 import { failure, ok, startTestServer, type GraphQLResponse, type TestServer } from "../support/server";
+import { DOMAIN_TABLES } from "../support/domain-tables";
 
 let server: TestServer;
 let f: Fixtures;
 let caseId: string;
 let otherPatientsCaseId: string;
-
-/** Tables whose rows a refused change must leave alone (audit and sessions aside). */
-const DOMAIN_TABLES = [
-  "app_user",
-  "patient",
-  "medical_case",
-  "medical_record",
-  "case_summary",
-  "consent",
-  "case_event",
-  "review_assignment",
-  "comment",
-  "pathway_option",
-  "account_invitation",
-] as const;
 
 async function snapshot(): Promise<Record<string, unknown>> {
   const counts = await server.db.query(DOMAIN_TABLES.map((t) => `SELECT '${t}' AS t, count(*)::int AS n FROM ${t}`).join(" UNION ALL "));

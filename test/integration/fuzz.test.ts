@@ -17,6 +17,7 @@ import { hashOpaqueToken, newOpaqueToken } from "../../server/auth/tokens";
 import { buildMeridianSchema } from "../../server/schema/build-schema";
 import { createFixtures, PASSWORD, type Fixtures } from "../support/fixtures";
 import { ok, startTestServer, type TestServer } from "../support/server";
+import { DOMAIN_TABLES } from "../support/domain-tables";
 
 /**
  * Property tests that throw random and hostile variables at every Mutation field of the
@@ -778,22 +779,6 @@ const SPECS: Record<string, Spec> = {
 // ---------------------------------------------------------------------------------------
 // Checks
 // ---------------------------------------------------------------------------------------
-
-/** Tables a refused call must leave exactly as they were (audit, sessions, login limits and used URL tokens may change). */
-const DOMAIN_TABLES = [
-  "app_user",
-  "patient",
-  "medical_case",
-  "medical_record",
-  "case_summary",
-  "review_assignment",
-  "comment",
-  "pathway_option",
-  "consent",
-  "case_event",
-  "reviewer",
-  "account_invitation",
-] as const;
 
 const SNAPSHOT_SQL = DOMAIN_TABLES.map(
   (t) => `SELECT '${t}' AS t, count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) AS sum FROM ${t} x`,
