@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, parse, print, subscribe as graphqlSubscribe, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
+import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, parse, print, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
 import { GRAPHQL_LIMITS } from "../schema/armor.js";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -130,14 +130,8 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
           return [error instanceof GraphQLError ? error : graphQLErrorFrom(error)];
         }
       },
-      subscribe: async (args: ExecutionArgs) => {
-        const hubRequest = (args.contextValue as { hubRequest?: SubscriptionRequest } | undefined)?.hubRequest;
-        return hubRequest ? hub.subscribe(hubRequest) : graphqlSubscribe(args);
-      },
-      context: (ctx) => {
-        const viewer = states.get(ctx.extra.socket)!.viewer;
-        return buildContext(runtime, { authorization: undefined, clientAddress: ctx.extra.request.socket.remoteAddress ?? null, publicBaseUrl: "" }, { viewer, expiresAt: Number.MAX_SAFE_INTEGER });
-      },
+      // Every operation reaching here was admitted by onSubscribe, which set its hub request.
+      subscribe: async (args: ExecutionArgs) => hub.subscribe((args.contextValue as { hubRequest: SubscriptionRequest }).hubRequest),
     },
     wss,
   );
