@@ -1,6 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "./logger.js";
@@ -181,7 +180,7 @@ function codeOfCodelessRequestError(error: unknown): "BAD_USER_INPUT" | "BAD_REQ
 /** True for what nobody meant to throw: these are masked and logged. */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (asDomainError(original) || original instanceof ArgumentValidationError || codeOfCodelessRequestError(original)) return false;
+  if (asDomainError(original) || codeOfCodelessRequestError(original)) return false;
   return !(original instanceof GraphQLError) || !original.extensions?.code || original.extensions.code === "INTERNAL_SERVER_ERROR";
 }
 
@@ -200,10 +199,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       locations: formatted.locations,
       extensions: { code: domain.code, ...domain.extensions() },
     };
-  }
-  if (original instanceof ArgumentValidationError) {
-    const failure = validationFailure("input", original.extensions.validationErrors as ValidationError[]);
-    return { message: failure.message, path: formatted.path, extensions: { code: failure.code, field: failure.field } };
   }
   const requestErrorCode = codeOfCodelessRequestError(original);
   if (requestErrorCode) {
