@@ -1,7 +1,7 @@
 import { canContribute, canSeeComments } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
+import { BadUserInputError, ForbiddenError } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";

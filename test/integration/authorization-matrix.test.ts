@@ -182,7 +182,6 @@ interface Operation {
 }
 
 const BOTH: Target[] = ["A", "B"];
-const other = (target: Target): Target => (target === "A" ? "B" : "A");
 
 /** Which of the two world cases a role sees. */
 function visibleWorlds(role: RoleName): Target[] {

@@ -24,7 +24,6 @@ import type { Viewer } from "../../server/auth/viewer";
 
 const S = CaseStatus;
 const ALL_STATUSES = Object.values(CaseStatus) as CaseStatus[];
-const ALL_VIEWS: CaseView[] = ["STAFF", "OWNER", "REVIEWER_INVITED", "REVIEWER_FULL"];
 const ALL_ROLES: Role[] = [Role.ADMIN, Role.COORDINATOR, Role.REVIEWER, Role.PATIENT];
 
 const viewer = (role: Role, extra: Partial<Viewer> = {}): Viewer => ({
