@@ -115,17 +115,22 @@ async function main() {
     statements = 0;
     let writeStatements = 0;
     const mutationMs = [];
+    const answeredAt = new Map();
     for (let i = 0; i < EVENTS; i++) {
       const countBefore = statements;
       const started = Date.now();
       await transition(i % 2 === 0 ? "ON_HOLD" : "RECORDS_COLLECTION", String(started));
       mutationMs.push(Date.now() - started);
+      answeredAt.set(String(started), Date.now());
       writeStatements += statements - countBefore;
       await new Promise((r) => setTimeout(r, 150));
     }
     await app.listener.settle();
     await new Promise((r) => setTimeout(r, 1000));
-    const { latencies } = await clients.ask({ cmd: "collect" });
+    const { receipts } = await clients.ask({ cmd: "collect" });
+    // From the mutation's request (its own work included), and from its answer (by then it has committed).
+    const latencies = receipts.map(([note, at]) => at - Number(note));
+    const afterCommit = receipts.map(([note, at]) => at - answeredAt.get(note)).sort((a, b) => a - b);
     const deliveryStatements = (statements - writeStatements) / EVENTS;
     await clients.ask({ cmd: "close" });
 
@@ -138,7 +143,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 150));
     }
     await new Promise((r) => setTimeout(r, 1000));
-    const baseline = (await clients.ask({ cmd: "collect" })).latencies;
+    const baseline = (await clients.ask({ cmd: "collect" })).receipts.map(([note, at]) => at - Number(note));
     await clients.ask({ cmd: "close" });
 
     const sorted = latencies.sort((a, b) => a - b);
@@ -149,6 +154,8 @@ async function main() {
       mutation_p50_ms: percentile(mutationMs.sort((a, b) => a - b), 50),
       p50_ms: percentile(sorted, 50),
       p99_ms: percentile(sorted, 99),
+      after_answer_p50_ms: percentile(afterCommit, 50),
+      after_answer_p99_ms: percentile(afterCommit, 99),
       baseline_p50_ms: percentile(base, 50),
       baseline_p99_ms: percentile(base, 99),
       p99_vs_baseline: (percentile(sorted, 99) / Math.max(percentile(base, 99), 1)).toFixed(2),
