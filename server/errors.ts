@@ -177,6 +177,19 @@ function codeOfCodelessRequestError(error: unknown): "BAD_USER_INPUT" | "BAD_REQ
   return typeof status === "number" && status >= 400 && status < 500 ? "BAD_REQUEST" : undefined;
 }
 
+/**
+ * For paths Apollo's formatter does not cover (the WebSocket): a GraphQLError that keeps
+ * a domain error's code, gives a code-less GraphQLError `fallbackCode`, and masks the rest.
+ */
+export function codedGraphQLError(error: unknown, fallbackCode = "BAD_USER_INPUT"): GraphQLError {
+  const domain = asDomainError(error);
+  if (domain) return new GraphQLError(domain.message, { extensions: { code: domain.code, ...domain.extensions() } });
+  if (error instanceof GraphQLError) {
+    return error.extensions?.code ? error : new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: fallbackCode } });
+  }
+  return new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+}
+
 /** True for what nobody meant to throw: these are masked and logged. */
 export function isUnexpected(error: unknown): boolean {
   const original = unwrapResolverError(error);

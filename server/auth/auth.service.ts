@@ -85,7 +85,6 @@ export async function signOut(ctx: RequestContext, refreshToken: string): Promis
 
 export const INVITATION_DAYS = 7;
 
-/** Coordinators invite patients; admins invite anyone. The link carries a one-time token. */
 /**
  * Coordinators invite patients; admins invite anyone. Only an account that has no
  * password yet can be invited: staff can never take over an active account.
@@ -119,8 +118,9 @@ export async function activateAccount(ctx: RequestContext, token: string, passwo
   // Hashed before the transaction: argon2 takes tens of milliseconds and must not hold locks.
   const passwordHash = await hashPassword(password);
   return ctx.db.transaction(async (manager) => {
-    const invitation = await manager.getRepository(AccountInvitationEntity).findOne({ where: { tokenHash }, lock: { mode: "pessimistic_write" } });
+    // The user first, then the invitation: concurrent activations of one account queue on the user.
     const user = await manager.findOne(UserEntity, { where: { id: pending.userId }, lock: { mode: "pessimistic_write" } });
+    const invitation = await manager.getRepository(AccountInvitationEntity).findOne({ where: { tokenHash }, lock: { mode: "pessimistic_write" } });
     if (!invitation || invitation.usedAt || !user || user.passwordHash || user.disabledAt) throw new BadUserInputError("token", INVALID_INVITATION);
     user.passwordHash = passwordHash;
     await manager.update(UserEntity, { id: user.id }, { passwordHash });

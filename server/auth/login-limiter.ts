@@ -28,8 +28,9 @@ export function createLoginLimiter(db: DataSource, perAccount: number, perAddres
   const byAccount = make("account", perAccount);
   const byAddress = make("address", perAddress);
   const limits: Array<[RateLimiterAbstract, number, (email: string, address: string | null) => string | null]> = [
-    [byAccount, perAccount, (email) => accountKey(email)],
+    // The address first: an address over its limit must not go on using up the accounts it tries.
     [byAddress, perAddress, (_email, address) => address],
+    [byAccount, perAccount, (email) => accountKey(email)],
   ];
   return {
     async attempt(email, clientAddress) {

@@ -153,10 +153,17 @@ const INVITED_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.CASE_OPENED
 /** The review team's working events: a patient sees their results (delivered options), not their drafting. */
 const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
 
+const ALL_EVENT_TYPES = Object.values(CaseEventType);
+
+/** The event types a view may see (so a page of events can be filtered before it is cut). */
+export function visibleEventTypes(view: CaseView): readonly CaseEventType[] {
+  if (view === "REVIEWER_INVITED") return INVITED_EVENT_TYPES;
+  if (view === "OWNER") return ALL_EVENT_TYPES.filter((type) => !TEAM_EVENT_TYPES.includes(type));
+  return ALL_EVENT_TYPES;
+}
+
 export function canSeeEvent(view: CaseView, event: { type: CaseEventType }): boolean {
-  if (view === "REVIEWER_INVITED") return INVITED_EVENT_TYPES.includes(event.type);
-  if (view === "OWNER") return !TEAM_EVENT_TYPES.includes(event.type);
-  return true;
+  return visibleEventTypes(view).includes(event.type);
 }
 
 /** Where a reviewer may write (comments, options): only with the whole case in view. */

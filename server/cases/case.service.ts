@@ -59,8 +59,6 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
     if (row.version !== expectedVersion) {
       throw new ConflictError(`The case has changed since version ${expectedVersion} (now ${row.version}); reload it`, "expectedVersion");
     }
-    // Reviewers read the notes of a case's events.
-    if (cleanNote) await assertDeidentified(ctx, manager, row.patientId, [["note", cleanNote]]);
     const facts = await loadGuardFacts(manager, row.id, row.patientId);
     const plan = planTransition({ status: row.status, heldFrom: row.heldFrom }, to, facts, cleanNote);
     if (!plan.ok) {
@@ -68,6 +66,8 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
       const message = plan.reason === "NO_SUCH_EDGE" ? `A case cannot move from ${row.status} to ${to}` : `Moving to ${to} needs: ${plan.missing.join(", ")}`;
       throw new TransitionNotAllowedError(message, plan.missing);
     }
+    // Reviewers read the notes of a case's events.
+    if (cleanNote) await assertDeidentified(ctx, manager, row.patientId, [["note", cleanNote]]);
     const now = new Date();
     const from = row.status;
     const optionsDeliveredAt = row.optionsDeliveredAt ?? (plan.next.status === CaseStatus.OPTIONS_DELIVERED ? now : null);

@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { canSeeEvent, caseView, isStaff, type CaseFacts, type CaseView } from "../auth/policy.js";
 import type { Viewer } from "../auth/viewer.js";
 import { buildContext, flushReadAudit, type RequestContext } from "../context.js";
-import { formatError, logUnexpected } from "../errors.js";
+import { codedGraphQLError, formatError, logUnexpected } from "../errors.js";
 import { CaseEventType, type AssignmentStatus } from "../common/enums.js";
 import type { Runtime } from "../runtime.js";
 import { CaseEntity } from "../cases/case.entity.js";
@@ -155,7 +155,8 @@ export class EventHub {
       }
       subscriber.backlog = null;
     } catch (error) {
-      subscriber.handle.end(error);
+      logUnexpected(this.runtime.logger, error, { step: "replay" });
+      subscriber.handle.end(codedGraphQLError(error));
     }
   }
 
@@ -253,8 +254,10 @@ export class EventHub {
         ),
       );
       for (const [subscriber, execution] of deliveries) {
-        const payload = payloads.get(execution);
-        if (payload === null || payload === undefined) {
+        // Unsubscribed (or ended) while the execution ran: nothing more may go out under its id.
+        if (subscriber.handle.closed) continue;
+        const payload = payloads.get(execution)!;
+        if (payload === null) {
           subscriber.handle.end(new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } }));
         } else if (subscriber.request.bufferedBytes() > MAX_BUFFERED_BYTES) {
           subscriber.handle.end(tooFarBehind());

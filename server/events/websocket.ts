@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { decideOperation } from "../auth/policy.js";
 import type { Viewer } from "../auth/viewer.js";
 import { buildContext, resolveViewer } from "../context.js";
-import { asDomainError, ForbiddenError } from "../errors.js";
+import { codedGraphQLError, ForbiddenError } from "../errors.js";
 import { isUuid } from "../common/input.js";
 import { findVisibleCase } from "../cases/case-access.js";
 import type { Runtime } from "../runtime.js";
@@ -27,12 +27,6 @@ interface ConnectionState {
 export const SESSION_RECHECK_MS = 30_000;
 
 const SUBSCRIPTION_FIELDS = new Set<string>(["caseStatusChanged", "caseActivity"]);
-
-function graphQLErrorFrom(error: unknown): GraphQLError {
-  const domain = asDomainError(error);
-  if (domain) return new GraphQLError(domain.message, { extensions: { code: domain.code, ...domain.extensions() } });
-  return new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
-}
 
 /**
  * graphql-ws on the HTTP server's port and path. The access token travels in
@@ -86,10 +80,10 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         try {
           document = parse(payload.query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
         } catch (error) {
-          return [error as GraphQLError];
+          return [codedGraphQLError(error, "GRAPHQL_PARSE_FAILED")];
         }
         const validation = validate(schema, document, options.validationRules);
-        if (validation.length > 0) return validation.map(options.maskValidationError);
+        if (validation.length > 0) return validation.map((error) => codedGraphQLError(options.maskValidationError(error), "GRAPHQL_VALIDATION_FAILED"));
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const field = subscriptionField(args);
         // Queries and mutations go over HTTP, where the audit, error masking and limits live.
@@ -127,7 +121,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
           };
           return { ...args, contextValue: { hubRequest } };
         } catch (error) {
-          return [error instanceof GraphQLError ? error : graphQLErrorFrom(error)];
+          return [codedGraphQLError(error)];
         }
       },
       // Every operation reaching here was admitted by onSubscribe, which set its hub request.
@@ -189,6 +183,6 @@ function subscriptionArguments(args: ExecutionArgs, field: string): { caseId: st
   try {
     return { caseId, after: after === null ? null : parseEventId(after, "after") };
   } catch (error) {
-    throw graphQLErrorFrom(error);
+    throw codedGraphQLError(error);
   }
 }

@@ -100,7 +100,7 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
     return true;
     })
     .catch(async (error) => {
-      await runtime.documents.remove(stored.storage);
+      await runtime.documents.remove(stored.storage).catch(() => undefined);
       throw error;
     });
   if (!saved) {
@@ -127,7 +127,10 @@ async function download(runtime: Runtime, req: Request, res: Response) {
   res.setHeader("Cache-Control", "no-store");
   res.setHeader("X-Content-SHA256", row.sha256 ?? "");
   // pipeline closes the file when the client goes away; a failed GCM tag check aborts the response.
-  await pipeline(runtime.documents.read(row.storage as never), res).catch((error) => handleError(runtime, res, error, ctx.requestId));
+  await pipeline(runtime.documents.read(row.storage as never), res).catch((error: NodeJS.ErrnoException) => {
+    // A client that stops reading is not a server fault.
+    if (error.code !== "ERR_STREAM_PREMATURE_CLOSE") handleError(runtime, res, error, ctx.requestId);
+  });
 }
 
 /** Document bytes travel over plain HTTP, never inside GraphQL. */

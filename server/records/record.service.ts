@@ -60,6 +60,8 @@ export async function shareRecordWithReviewers(ctx: RequestContext, id: string, 
     if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
     if (!record.uploadedAt) throw new BadUserInputError("id", "The record's document has not been uploaded yet");
     if (record.sharedWithReviewers) return { row: record, view };
+    // Reviewers will read the title too (it may predate the check on save).
+    await assertDeidentified(ctx, manager, caseRow.patientId, [["id", record.title]]);
     record.sharedWithReviewers = true;
     record.sharedAt = new Date();
     await manager.save(record);

@@ -41,7 +41,8 @@ const auditDenials: MiddlewareFn<RequestContext> = async ({ context, info, args 
     return await next();
   } catch (error) {
     const domain = asDomainError(error);
-    if (domain && DENIALS.has(domain.code)) {
+    // Anonymous refusals carry no actor to account for, and would let anyone write to the trail at will.
+    if (domain && DENIALS.has(domain.code) && context.viewer) {
       await audit(context, { action: operation.slice(0, 64), objectType: "Operation", objectId: objectIdOf(args), outcome: "DENIED" }).catch(() => undefined);
     }
     throw error;

@@ -166,6 +166,13 @@ test("a case goes from opening to options delivered and closed", async () => {
   expect(events.version).toBe(events.events.length);
   const ids = events.events.map((e: { id: string }) => BigInt(e.id));
   expect([...ids].sort((a, b) => (a < b ? -1 : 1))).toEqual(ids);
+
+  // The patient's pages skip the team's working events without coming up short.
+  const all = ok(await server.gql(`query($id: ID!) { case(id: $id) { events { id type } } }`, { id: caseId }, f.coordinator.token)).case.events;
+  const firstTeamEvent = all.findIndex((e: { type: string }) => e.type === "COMMENT_ADDED");
+  const page = ok(await server.gql(`query($id: ID!, $after: ID) { case(id: $id) { events(after: $after, first: 2) { type } } }`, { id: caseId, after: all[firstTeamEvent - 1].id }, f.patient.token)).case.events;
+  expect(page).toHaveLength(2);
+  expect(page.some((e: { type: string }) => ["COMMENT_ADDED", "OPTION_PROPOSED", "OPTION_UPDATED", "INVITATION_ANSWERED"].includes(e.type))).toBe(false);
 });
 
 test("ON_HOLD records where it came from and resumes there; a patient may withdraw", async () => {
