@@ -4,7 +4,7 @@ import { buildSchemaSync, type MiddlewareFn, type NonEmptyArray } from "type-gra
 import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
 import { audit } from "../audit/audit.service.js";
 import { authenticate, type RequestContext } from "../context.js";
-import { asDomainError, BadUserInputError, ForbiddenError, UnauthenticatedError, validationFailure } from "../errors.js";
+import { asDomainError, BadUserInputError, ForbiddenError, logUnexpected, UnauthenticatedError, validationFailure } from "../errors.js";
 import { findUnstorableText, isUuid } from "../common/input.js";
 import { servedOverWebSocket } from "../events/case-event.subscription.js";
 import { resolvers } from "./resolvers.js";
@@ -43,7 +43,9 @@ const auditDenials: MiddlewareFn<RequestContext> = async ({ context, info, args 
     const domain = asDomainError(error);
     // Anonymous refusals carry no actor to account for, and would let anyone write to the trail at will.
     if (domain && DENIALS.has(domain.code) && context.viewer) {
-      await audit(context, { action: operation.slice(0, 64), objectType: "Operation", objectId: objectIdOf(args), outcome: "DENIED" }).catch(() => undefined);
+      await audit(context, { action: operation.slice(0, 64), objectType: "Operation", objectId: objectIdOf(args), outcome: "DENIED" }).catch((failure) =>
+        logUnexpected(context.runtime.logger, failure, { requestId: context.requestId, step: "denial audit" }),
+      );
     }
     throw error;
   }
