@@ -1,11 +1,12 @@
-import type { EntityManager } from "typeorm";
+import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import { caseView, type CaseFacts, type CaseView } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
-import { NotFoundError, UnauthenticatedError } from "../errors.js";
+import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../errors.js";
 import { Role } from "../common/enums.js";
 import { activeConsentCountries } from "../consents/consent-coverage.js";
 import { ReviewAssignmentEntity } from "../reviews/review-assignment.entity.js";
 import { CaseEntity } from "./case.entity.js";
+import { isTerminal } from "./workflow.js";
 
 /**
  * Authorization in the data layer: every read or write of a case starts here, and a
@@ -69,4 +70,33 @@ export async function lockVisibleCase(ctx: RequestContext, manager: EntityManage
   const view = await viewOfCase(ctx, row, manager);
   if (!view) throw new NotFoundError("Case");
   return { row, view };
+}
+
+/**
+ * The case locked for a change to its content: visible (else NOT_FOUND) and still open.
+ * A closed or withdrawn case takes no more changes (BAD_USER_INPUT on `field`).
+ */
+export async function lockOpenCase(ctx: RequestContext, manager: EntityManager, id: string, field: string): Promise<VisibleCase> {
+  const visible = await lockVisibleCase(ctx, manager, id);
+  if (isTerminal(visible.row.status)) throw new BadUserInputError(field, "The case is closed");
+  return visible;
+}
+
+/**
+ * A change to something that belongs to a case (a summary, a record, an option): finds
+ * it, locks its (open) case, and reads it again under that lock, so concurrent changes
+ * to it are serialized and each starts from the current row.
+ */
+export async function lockOpenCaseOf<T extends ObjectLiteral & { caseId: string }>(
+  ctx: RequestContext,
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  id: string,
+  what: string,
+): Promise<VisibleCase & { item: T }> {
+  const found = await manager.findOneBy(entity, { id } as never);
+  if (!found) throw new NotFoundError(what);
+  const visible = await lockOpenCase(ctx, manager, found.caseId, "id");
+  const item = await manager.findOneOrFail(entity, { where: { id } as never, lock: { mode: "pessimistic_write" } });
+  return { ...visible, item };
 }

@@ -5,8 +5,7 @@ import { BadUserInputError, ForbiddenError } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
-import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
-import { isTerminal } from "../cases/workflow.js";
+import { lockOpenCase, type VisibleCase } from "../cases/case-access.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
@@ -18,9 +17,8 @@ import type { AddCommentInput } from "./comment.input.js";
 export async function addComment(ctx: RequestContext, input: AddCommentInput): Promise<{ row: CommentEntity; view: VisibleCase["view"] }> {
   const body = requireText(input.body, "input.body", LIMITS.longText);
   return ctx.db.transaction(async (manager) => {
-    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
+    const { row: caseRow, view } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     if (!canContribute(view)) throw new ForbiddenError("Accept the invitation before contributing to the case");
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
     const summary = await manager.findOneBy(CaseSummaryEntity, { id: input.summaryId, caseId: caseRow.id });
     if (!summary || (view !== "STAFF" && !summary.publishedAt)) throw new BadUserInputError("input.summaryId", "No such summary on this case");
     if (input.parentId) {

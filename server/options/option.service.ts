@@ -1,12 +1,11 @@
 import { canContribute, canSeeOption } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
+import { ForbiddenError } from "../errors.js";
 import { CaseEventType, OptionStatus } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
-import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
-import { isTerminal } from "../cases/workflow.js";
+import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
 import type { ProposePathwayOptionInput } from "./pathway-option.input.js";
@@ -16,9 +15,8 @@ export async function proposePathwayOption(ctx: RequestContext, input: ProposePa
   const title = requireText(input.title, "input.title", LIMITS.title);
   const description = requireText(input.description, "input.description", LIMITS.longText);
   return ctx.db.transaction(async (manager) => {
-    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
+    const { row: caseRow, view } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     if (!canContribute(view)) throw new ForbiddenError("Accept the invitation before contributing to the case");
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
     const evidence = optionalText(input.evidence, "input.evidence", LIMITS.longText);
     const eligibility = optionalText(input.eligibility, "input.eligibility", LIMITS.longText);
     const texts: Array<[string, string | null]> = [["input.title", title], ["input.description", description], ["input.evidence", evidence], ["input.eligibility", eligibility]];
@@ -45,12 +43,7 @@ export async function proposePathwayOption(ctx: RequestContext, input: ProposePa
 /** Coordinators decide which options are presented to the patient. */
 export async function setPathwayOptionStatus(ctx: RequestContext, id: string, status: OptionStatus): Promise<PathwayOptionEntity> {
   return ctx.db.transaction(async (manager) => {
-    const found = await manager.findOneBy(PathwayOptionEntity, { id });
-    if (!found) throw new NotFoundError("PathwayOption");
-    const { row: caseRow } = await lockVisibleCase(ctx, manager, found.caseId);
-    // Read again under the case's lock, so the change (and its note) starts from the current status.
-    const option = await manager.findOneByOrFail(PathwayOptionEntity, { id });
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
+    const { row: caseRow, item: option } = await lockOpenCaseOf(ctx, manager, PathwayOptionEntity, id, "PathwayOption");
     if (option.status === status) return option;
     const from = option.status;
     option.status = status;

@@ -6,7 +6,7 @@ import { BadUserInputError, NotFoundError, unlessNotFound } from "../errors.js";
 import { CaseEventType, Role } from "../common/enums.js";
 import { dateOnly, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
-import { findVisibleCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { findVisibleCase, lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
@@ -24,9 +24,8 @@ export async function addMedicalRecord(ctx: RequestContext, input: AddMedicalRec
   const documentDate = input.documentDate ? dateOnly(input.documentDate) : null;
   if (documentDate && documentDate > dateOnly(new Date())) throw new BadUserInputError("input.documentDate", "input.documentDate is in the future");
   return ctx.db.transaction(async (manager) => {
-    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, input.caseId);
+    const { row: caseRow, view } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     if (view !== "STAFF" && view !== "OWNER") throw new NotFoundError("Case");
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed to new records");
     // Reviewers read the titles of shared records (the document's own name stays the record id).
     await assertDeidentified(ctx, manager, caseRow.patientId, [["input.title", title]]);
     const row = await manager.save(
@@ -52,12 +51,7 @@ export async function shareRecordWithReviewers(ctx: RequestContext, id: string, 
     throw new BadUserInputError("redactionConfirmed", "Confirm that the identifiers were removed from the document before sharing it");
   }
   return ctx.db.transaction(async (manager) => {
-    const found = await manager.findOneBy(MedicalRecordEntity, { id });
-    if (!found) throw new NotFoundError("MedicalRecord");
-    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, found.caseId);
-    // Read again, locked: concurrent shares (and the upload) are serialized on the row.
-    const record = await manager.findOneOrFail(MedicalRecordEntity, { where: { id }, lock: { mode: "pessimistic_write" } });
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
+    const { row: caseRow, view, item: record } = await lockOpenCaseOf(ctx, manager, MedicalRecordEntity, id, "MedicalRecord");
     if (!record.uploadedAt) throw new BadUserInputError("id", "The record's document has not been uploaded yet");
     if (record.sharedWithReviewers) return { row: record, view };
     // Reviewers will read the title too (it may predate the check on save).

@@ -5,8 +5,7 @@ import { BadUserInputError, ConflictError, NotFoundError, unlessNotFound } from 
 import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
-import { lockVisibleCase } from "../cases/case-access.js";
-import { isTerminal } from "../cases/workflow.js";
+import { lockOpenCase, lockVisibleCase } from "../cases/case-access.js";
 import { appendEvents } from "../events/outbox.js";
 import { ReviewerEntity } from "../reviewers/reviewer.entity.js";
 import { ReviewAssignmentEntity } from "./review-assignment.entity.js";
@@ -14,8 +13,7 @@ import { ReviewAssignmentEntity } from "./review-assignment.entity.js";
 export async function inviteReviewer(ctx: RequestContext, caseId: string, reviewerId: string, dueAt: Date | null | undefined): Promise<ReviewAssignmentEntity> {
   if (dueAt && dueAt.getTime() < Date.now()) throw new BadUserInputError("dueAt", "dueAt is in the past");
   return ctx.db.transaction(async (manager) => {
-    const { row: caseRow } = await lockVisibleCase(ctx, manager, caseId);
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("caseId", "The case is closed");
+    const { row: caseRow } = await lockOpenCase(ctx, manager, caseId, "caseId");
     const reviewer = await manager.findOneBy(ReviewerEntity, { id: reviewerId });
     if (!reviewer) throw new NotFoundError("Reviewer");
     const existing = await manager.findOneBy(ReviewAssignmentEntity, { caseId, reviewerId });

@@ -1,11 +1,10 @@
 import { canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, NotFoundError } from "../errors.js";
+import { BadUserInputError } from "../errors.js";
 import { CaseEventType, type Language } from "../common/enums.js";
-import { lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
-import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
 import { CaseSummaryEntity } from "./case-summary.entity.js";
 import type { SaveCaseSummaryInput } from "./case-summary.input.js";
@@ -37,8 +36,7 @@ function textFields(summary: Partial<CaseSummaryEntity>, prefix: string): Array<
 /** Saving makes version n+1 for the case and language, copying what the input omits. */
 export async function saveCaseSummary(ctx: RequestContext, input: SaveCaseSummaryInput): Promise<CaseSummaryEntity> {
   return ctx.db.transaction(async (manager) => {
-    const { row: caseRow } = await lockVisibleCase(ctx, manager, input.caseId);
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("input.caseId", "The case is closed");
+    const { row: caseRow } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     const previous = await manager.findOne(CaseSummaryEntity, { where: { caseId: caseRow.id, language: input.language }, order: { version: "DESC" } });
     const next = manager.create(CaseSummaryEntity, {
       caseId: caseRow.id,
@@ -68,12 +66,7 @@ export async function saveCaseSummary(ctx: RequestContext, input: SaveCaseSummar
 /** Publishing freezes a draft and tells everyone following the case. */
 export async function publishCaseSummary(ctx: RequestContext, id: string): Promise<{ row: CaseSummaryEntity; view: VisibleCase["view"] }> {
   return ctx.db.transaction(async (manager) => {
-    const found = await manager.findOneBy(CaseSummaryEntity, { id });
-    if (!found) throw new NotFoundError("CaseSummary");
-    const { row: caseRow, view } = await lockVisibleCase(ctx, manager, found.caseId);
-    // Read again under the case's lock: a concurrent publish of the same draft has finished by now.
-    const summary = await manager.findOneByOrFail(CaseSummaryEntity, { id });
-    if (isTerminal(caseRow.status)) throw new BadUserInputError("id", "The case is closed");
+    const { row: caseRow, view, item: summary } = await lockOpenCaseOf(ctx, manager, CaseSummaryEntity, id, "CaseSummary");
     if (summary.publishedAt) throw new BadUserInputError("id", "This summary version is already published");
     const newer = await manager
       .createQueryBuilder(CaseSummaryEntity, "s")
