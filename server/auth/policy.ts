@@ -59,6 +59,16 @@ export function decideOperation(operation: string, viewer: Viewer | null): Opera
 
 export const isStaff = (viewer: Viewer) => viewer.role === Role.ADMIN || viewer.role === Role.COORDINATOR;
 
+/** How a viewer sees a patient's file (identity, consents, cases): staff see every one, a patient their own, reviewers none. */
+export function patientFileView(viewer: Viewer | null, patientId: string): "STAFF" | "OWNER" | null {
+  if (!viewer) return null;
+  if (isStaff(viewer)) return "STAFF";
+  return viewer.patientId === patientId ? "OWNER" : null;
+}
+
+/** A reviewer's list of assignments is read by the reviewer and by staff. */
+export const canSeeReviewerAssignments = (viewer: Viewer | null, reviewerId: string) => viewer !== null && (isStaff(viewer) || viewer.reviewerId === reviewerId);
+
 
 /** What the policy needs to know about a case to decide a viewer's access to it. */
 export interface CaseFacts {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
-import { canSeeAssignment, canSeeIdentity, canSeeOpinion, canSeeSummary } from "../auth/policy.js";
+import { canSeeIdentity, canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
-import { AssignmentStatus, Language } from "../common/enums.js";
+import { Language } from "../common/enums.js";
 import { CommentType } from "../comments/comment.type.js";
 import { visibleComments } from "../comments/comment.service.js";
 import { consentActive } from "../consents/consent.service.js";
@@ -14,6 +14,7 @@ import { toPatientType } from "../patients/patient.service.js";
 import { MedicalRecordType } from "../records/medical-record.type.js";
 import { visibleRecords } from "../records/record.service.js";
 import { ReviewAssignmentType } from "../reviews/review-assignment.type.js";
+import { visibleAssignments } from "../reviews/review.service.js";
 import { CaseSummaryType } from "../summaries/case-summary.type.js";
 import { newestPublished, visibleSummaries } from "../summaries/summary.service.js";
 import { CaseType } from "./case.type.js";
@@ -56,14 +57,7 @@ export class CaseFieldsResolver {
 
   @FieldResolver(() => [ReviewAssignmentType])
   async assignments(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<ReviewAssignmentType[]> {
-    const viewer = ctx.viewer;
-    if (!viewer) return [];
-    const rows = await ctx.loaders.assignmentsByCase.load(c.id);
-    const own = rows.find((row) => row.reviewerId === viewer.reviewerId);
-    const viewerSubmitted = own?.status === AssignmentStatus.SUBMITTED;
-    return rows
-      .filter((row) => canSeeAssignment(c.view, viewer, row))
-      .map((row) => ReviewAssignmentType.from(row, canSeeOpinion(c.view, viewer, row, viewerSubmitted)));
+    return (await visibleAssignments(ctx, c)).map(({ row, opinionVisible }) => ReviewAssignmentType.from(row, opinionVisible));
   }
 
   @FieldResolver(() => [CommentType])

@@ -1,9 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
-import { canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { CaseSummaryType } from "../summaries/case-summary.type.js";
 import { AddCommentInput } from "./comment.input.js";
-import { addComment } from "./comment.service.js";
+import { addComment, visibleParent } from "./comment.service.js";
 import { CommentType } from "./comment.type.js";
 
 @Resolver(() => CommentType)
@@ -27,11 +26,7 @@ export class CommentResolver {
 
   @FieldResolver(() => CommentType, { nullable: true })
   async parent(@Ctx() ctx: RequestContext, @Root() comment: CommentType): Promise<CommentType | null> {
-    if (!comment.row.parentId) return null;
-    const parent = await ctx.loaders.comment.load(comment.row.parentId);
-    if (!parent) return null;
-    // The parent may be anchored to a draft, which only staff read.
-    const summary = await ctx.loaders.summary.load(parent.summaryId);
-    return summary && canSeeSummary(comment.view, summary) ? CommentType.from(parent, comment.view) : null;
+    const parent = await visibleParent(ctx, comment.row, comment.view);
+    return parent ? CommentType.from(parent, comment.view) : null;
   }
 }

@@ -1,4 +1,4 @@
-import { canContribute, canSeeComments } from "../auth/policy.js";
+import { canContribute, canSeeComments, canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ForbiddenError } from "../errors.js";
@@ -49,4 +49,12 @@ export async function visibleComments(ctx: RequestContext, visible: VisibleCase)
   // A comment leads to the summary version it is anchored to: only those this view may read (not drafts).
   const readable = new Set((await visibleSummaries(ctx, visible)).map((summary) => summary.id));
   return comments.filter((comment) => readable.has(comment.summaryId));
+}
+
+/** The comment a reply answers, unless it is anchored to a summary this view may not read (a draft). */
+export async function visibleParent(ctx: RequestContext, comment: CommentEntity, view: VisibleCase["view"]): Promise<CommentEntity | null> {
+  if (!comment.parentId) return null;
+  const parent = await ctx.loaders.comment.load(comment.parentId);
+  const summary = parent ? await ctx.loaders.summary.load(parent.summaryId) : undefined;
+  return parent && summary && canSeeSummary(view, summary) ? parent : null;
 }

@@ -1,12 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { CaseType } from "../cases/case.type.js";
-import { noteCaseRead } from "../cases/case-access.js";
 import { ConsentType } from "../consents/consent.type.js";
 import { consentsOf } from "../consents/consent.service.js";
 import { CreatePatientInput } from "./patient.input.js";
-import { accessLog, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
+import { accessLog, casesOfPatient, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
 import { AccessLogEntryType, PatientType } from "./patient.type.js";
 
 /** Patients are reached only by staff and by the patient themself (findVisiblePatient). */
@@ -29,14 +27,7 @@ export class PatientResolver {
 
   @FieldResolver(() => [CaseType])
   async cases(@Ctx() ctx: RequestContext, @Root() patient: PatientType): Promise<CaseType[]> {
-    const viewer = ctx.viewer;
-    const view = viewer?.patientId === patient.id ? "OWNER" : viewer && isStaff(viewer) ? "STAFF" : null;
-    if (!view) return [];
-    const rows = await ctx.loaders.casesByPatient.load(patient.id);
-    return rows.map((row) => {
-      noteCaseRead(ctx, row);
-      return CaseType.from(row, view);
-    });
+    return (await casesOfPatient(ctx, patient.id)).map(({ row, view }) => CaseType.from(row, view));
   }
 
   @FieldResolver(() => [ConsentType])

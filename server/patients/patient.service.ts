@@ -1,5 +1,6 @@
 import { open, seal } from "../auth/field-crypto.js";
-import { isStaff } from "../auth/policy.js";
+import { patientFileView } from "../auth/policy.js";
+import { noteCaseRead, type VisibleCase } from "../cases/case-access.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { AuditEntryEntity } from "../audit/audit-entry.entity.js";
@@ -44,10 +45,24 @@ export async function createPatient(ctx: RequestContext, input: CreatePatientInp
 
 /** Staff see every patient; a patient sees only themself; reviewers never see one. */
 export async function findVisiblePatient(ctx: RequestContext, patientId: string): Promise<PatientEntity> {
-  const viewer = ctx.viewer;
   const patient = await ctx.loaders.patient.load(patientId);
-  if (!viewer || !patient || !(isStaff(viewer) || viewer.patientId === patient.id)) throw new NotFoundError("Patient");
+  if (!patient || !patientFileView(ctx.viewer, patient.id)) throw new NotFoundError("Patient");
   return patient;
+}
+
+/** The patient profile of a user, for staff and the patient themself (a login's payload, with no viewer yet, gets none). */
+export async function patientOfUser(ctx: RequestContext, userId: string): Promise<PatientEntity | null> {
+  const patient = await ctx.loaders.patientByUser.load(userId);
+  return patient && patientFileView(ctx.viewer, patient.id) ? patient : null;
+}
+
+/** A patient's cases, as staff or the patient see them; read for the audit trail. */
+export async function casesOfPatient(ctx: RequestContext, patientId: string): Promise<VisibleCase[]> {
+  const view = patientFileView(ctx.viewer, patientId);
+  if (!view) return [];
+  const rows = await ctx.loaders.casesByPatient.load(patientId);
+  for (const row of rows) noteCaseRead(ctx, row);
+  return rows.map((row) => ({ row, view }));
 }
 
 /** Decrypts the identifiers for a viewer who may see them, and notes the read for the audit trail. */

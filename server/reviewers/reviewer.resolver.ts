@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { AssignmentStatus } from "../common/enums.js";
 import { ReviewAssignmentType } from "../reviews/review-assignment.type.js";
+import { assignmentsOfReviewer } from "../reviews/review.service.js";
 import { listReviewers, updateReviewerProfile } from "../users/user.service.js";
 import { ReviewerFilter, ReviewerProfileInput } from "./reviewer.input.js";
 import { ReviewerType } from "./reviewer.type.js";
@@ -34,9 +34,6 @@ export class ReviewerResolver {
     @Root() reviewer: ReviewerType,
     @Arg("status", () => [AssignmentStatus], { nullable: true }) status: AssignmentStatus[] | null,
   ): Promise<ReviewAssignmentType[]> {
-    const viewer = ctx.viewer;
-    if (!viewer || !(isStaff(viewer) || viewer.reviewerId === reviewer.id)) return [];
-    const rows = await ctx.loaders.assignmentsByReviewer.load(reviewer.id);
-    return rows.filter((row) => !status || status.length === 0 || status.includes(row.status)).map((row) => ReviewAssignmentType.from(row, true));
+    return (await assignmentsOfReviewer(ctx, reviewer.id, status)).map((row) => ReviewAssignmentType.from(row, true));
   }
 }

@@ -1,11 +1,12 @@
 import type { EntityManager } from "typeorm";
+import { canSeeAssignment, canSeeOpinion, canSeeReviewerAssignments } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ConflictError, NotFoundError, unlessNotFound } from "../errors.js";
 import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
-import { lockOpenCase, lockVisibleCase } from "../cases/case-access.js";
+import { lockOpenCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { appendEvents } from "../events/outbox.js";
 import { ReviewerEntity } from "../reviewers/reviewer.entity.js";
 import { ReviewAssignmentEntity } from "./review-assignment.entity.js";
@@ -65,4 +66,22 @@ export async function submitReview(ctx: RequestContext, assignmentId: string, op
     await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.REVIEW_SUBMITTED, subjectId: assignment.id }]);
     return assignment;
   });
+}
+
+/** A reviewer's assignments (optionally of some statuses), for the reviewer and staff; nobody else gets any. */
+export async function assignmentsOfReviewer(ctx: RequestContext, reviewerId: string, statuses: AssignmentStatus[] | null): Promise<ReviewAssignmentEntity[]> {
+  if (!canSeeReviewerAssignments(ctx.viewer, reviewerId)) return [];
+  const rows = await ctx.loaders.assignmentsByReviewer.load(reviewerId);
+  return rows.filter((row) => !statuses || statuses.length === 0 || statuses.includes(row.status));
+}
+
+/** A case's assignments as this view may see them, each with whether its opinion may be read. */
+export async function visibleAssignments(ctx: RequestContext, visible: VisibleCase): Promise<Array<{ row: ReviewAssignmentEntity; opinionVisible: boolean }>> {
+  const viewer = ctx.viewer;
+  if (!viewer) return [];
+  const rows = await ctx.loaders.assignmentsByCase.load(visible.row.id);
+  const viewerSubmitted = rows.some((row) => row.reviewerId === viewer.reviewerId && row.status === AssignmentStatus.SUBMITTED);
+  return rows
+    .filter((row) => canSeeAssignment(visible.view, viewer, row))
+    .map((row) => ({ row, opinionVisible: canSeeOpinion(visible.view, viewer, row, viewerSubmitted) }));
 }

@@ -1,9 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
-import { isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { Role } from "../common/enums.js";
 import { PatientType } from "../patients/patient.type.js";
-import { toPatientType } from "../patients/patient.service.js";
+import { patientOfUser, toPatientType } from "../patients/patient.service.js";
 import { ReviewerType } from "../reviewers/reviewer.type.js";
 import { CreateUserInput } from "./user.input.js";
 import { createUser } from "./user.service.js";
@@ -18,9 +17,8 @@ export class UserResolver {
 
   @FieldResolver(() => PatientType, { nullable: true, description: "The patient profile of a PATIENT user." })
   async patient(@Ctx() ctx: RequestContext, @Root() user: UserType): Promise<PatientType | null> {
-    // Identities go to staff and to the patient themself; a login's payload (no viewer yet) gets none.
-    if (user.role !== Role.PATIENT || !ctx.viewer || !(isStaff(ctx.viewer) || ctx.viewer.userId === user.id)) return null;
-    const patient = await ctx.loaders.patientByUser.load(user.id);
+    if (user.role !== Role.PATIENT) return null;
+    const patient = await patientOfUser(ctx, user.id);
     return patient ? toPatientType(ctx, patient) : null;
   }
 

@@ -15,6 +15,8 @@ import {
   decideOperation,
   isStaff,
   OPERATION_POLICY,
+  patientFileView,
+  canSeeReviewerAssignments,
   type CaseFacts,
   type CaseView,
 } from "../../server/auth/policy";
@@ -371,6 +373,24 @@ test("options once delivered stay with the patient, even when the case is withdr
   expect(canSeeOption("OWNER", withdrawn, selected)).toBe(false);
   expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, selected)).toBe(true);
   expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, { status: OptionStatus.PROPOSED })).toBe(false);
+});
+
+test("a patient's file: staff see every one, a patient their own, reviewers and the anonymous none", () => {
+  expect(patientFileView(admin, "patient-1")).toBe("STAFF");
+  expect(patientFileView(coordinator, "patient-2")).toBe("STAFF");
+  expect(patientFileView(patient, "patient-1")).toBe("OWNER");
+  expect(patientFileView(patient, "patient-2")).toBeNull();
+  expect(patientFileView(reviewer, "patient-1")).toBeNull();
+  expect(patientFileView(null, "patient-1")).toBeNull();
+});
+
+test("a reviewer's assignments are read by that reviewer and by staff only", () => {
+  expect(canSeeReviewerAssignments(reviewer, "reviewer-1")).toBe(true);
+  expect(canSeeReviewerAssignments(otherReviewer, "reviewer-1")).toBe(false);
+  expect(canSeeReviewerAssignments(coordinator, "reviewer-1")).toBe(true);
+  expect(canSeeReviewerAssignments(admin, "reviewer-1")).toBe(true);
+  expect(canSeeReviewerAssignments(patient, "reviewer-1")).toBe(false);
+  expect(canSeeReviewerAssignments(null, "reviewer-1")).toBe(false);
 });
 
 describe("canSeeEvent", () => {
