@@ -127,7 +127,6 @@ export async function createApp(runtime: Runtime): Promise<App> {
           authorization: req.headers.authorization,
           requestId: (req as express.Request & { requestId: string }).requestId,
           clientAddress: req.ip ?? null,
-          publicBaseUrl: `${req.protocol}://${req.get("host")}`,
         }),
     }),
   );
@@ -142,7 +141,11 @@ export async function createApp(runtime: Runtime): Promise<App> {
     listen: (port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
-        httpServer.listen(port, () => resolve((httpServer.address() as { port: number }).port));
+        httpServer.listen(port, () => {
+          const bound = (httpServer.address() as { port: number }).port;
+          runtime.publicUrl = runtime.config.publicUrl ?? `http://localhost:${bound}`;
+          resolve(bound);
+        });
       }),
     close: async () => {
       await webSockets.close();

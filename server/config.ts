@@ -11,6 +11,8 @@ export interface Config {
   encryptionKey: string | undefined;
   previousEncryptionKeys: string | undefined;
   allowedOrigins: string[];
+  /** The origin users reach (MERIDIAN_PUBLIC_URL); every absolute URL is built on it. Unset: http://localhost:PORT. */
+  publicUrl: string | undefined;
   dbConnectTimeoutMs: number;
   loginLimitPerAccount: number;
   loginLimitPerAddress: number;
@@ -20,6 +22,21 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** An http(s) origin, without path, query or trailing slash: links are built on it, never on a request's Host. */
+function publicUrlFrom(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("MERIDIAN_PUBLIC_URL must be an absolute URL such as https://meridian.example");
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError("MERIDIAN_PUBLIC_URL must be an http(s) origin and optional path, without query, fragment or credentials");
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -45,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: env.MERIDIAN_ENCRYPTION_KEY || undefined,
     previousEncryptionKeys: env.MERIDIAN_PREVIOUS_ENCRYPTION_KEYS || undefined,
     allowedOrigins: (env.MERIDIAN_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    publicUrl: publicUrlFrom(env.MERIDIAN_PUBLIC_URL),
     dbConnectTimeoutMs: intFrom(env, "MERIDIAN_DB_CONNECT_TIMEOUT_MS", 5000),
     loginLimitPerAccount: perAccount,
     loginLimitPerAddress: perAddress,

@@ -16,8 +16,6 @@ export interface RequestContext {
   db: DataSource;
   requestId: string;
   clientAddress: string | null;
-  /** Base of the document URLs handed out (scheme and host the client used). */
-  publicBaseUrl: string;
   viewer: Viewer | null;
   /** When the access token expires (ms since epoch), for sockets that must close then. */
   tokenExpiresAt: number | null;
@@ -33,7 +31,6 @@ export interface ContextInput {
   authorization: string | undefined;
   requestId?: string;
   clientAddress: string | null;
-  publicBaseUrl: string;
 }
 
 /** Resolves a bearer token to a Viewer; undefined when the token is absent, invalid, expired or its user disabled. */
@@ -83,7 +80,6 @@ export function buildContext(runtime: Runtime, input: ContextInput, resolved: { 
     db: runtime.db,
     requestId: input.requestId ?? crypto.randomUUID(),
     clientAddress: input.clientAddress,
-    publicBaseUrl: input.publicBaseUrl,
     viewer,
     tokenExpiresAt: resolved?.expiresAt ?? null,
     loaders: createLoaders(runtime.db, viewer),

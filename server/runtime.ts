@@ -18,6 +18,8 @@ export interface Runtime {
   documents: DocumentStore;
   loginLimiter: LoginLimiter;
   /** Password verification (argon2id), held here so a test can observe that every login pays for one. */
+  /** The origin every absolute URL is built on: MERIDIAN_PUBLIC_URL, else http://localhost:PORT once listening. */
+  publicUrl: string;
   passwords: { verify: (hash: string, password: string) => Promise<boolean> };
 }
 
@@ -32,6 +34,7 @@ export async function createRuntime(config: Config, db: DataSource, logger: Logg
     keyRing,
     documents: createFileDocumentStore(path.join(config.dataDir, "documents"), keyRing),
     loginLimiter: createLoginLimiter(db, config.loginLimitPerAccount, config.loginLimitPerAddress),
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     passwords: { verify: verifyPassword },
   };
 }

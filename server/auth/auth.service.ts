@@ -104,7 +104,7 @@ export async function issueAccountInvitation(ctx: RequestContext, userId: string
     });
     await audit(ctx, { action: "ISSUE_INVITATION", objectType: "User", objectId: userId }, manager);
   });
-  return `${ctx.publicBaseUrl}/activate#token=${token}`;
+  return `${ctx.runtime.publicUrl}/activate#token=${token}`;
 }
 
 const INVALID_INVITATION = "The invitation link is invalid, used or expired";

@@ -43,7 +43,7 @@ function demoPassword(runtime: Runtime): Pick<DemoSeedResult, "password" | "pass
 async function contextAs(runtime: Runtime, email: string): Promise<RequestContext> {
   const user = await runtime.db.getRepository(UserEntity).findOneByOrFail({ email });
   const viewer = await loadViewer(runtime, user.id);
-  return buildContext(runtime, { authorization: undefined, clientAddress: null, publicBaseUrl: "", requestId: "seed-demo" }, { viewer: viewer!, expiresAt: Date.now() + 60_000 });
+  return buildContext(runtime, { authorization: undefined, clientAddress: null, requestId: "seed-demo" }, { viewer: viewer!, expiresAt: Date.now() + 60_000 });
 }
 
 /**

@@ -25,8 +25,6 @@ export interface SubscriptionRequest {
   operationName?: string | null;
   variableValues?: Record<string, unknown> | null;
   clientAddress: string | null;
-  /** Scheme and host the client connected to, for document URLs. */
-  publicBaseUrl: string;
   /** The graphql-ws subscription id, and the socket's send and backlog: results go out as bytes. */
   subscriptionId: string;
   send(message: string): void;
@@ -272,7 +270,7 @@ export class EventHub {
   private async execute(request: SubscriptionRequest, view: CaseView, event: CaseEventEntity, row: CaseEntity, personal: boolean): Promise<ExecutionResult> {
     const ctx: RequestContext = buildContext(
       this.runtime,
-      { authorization: undefined, clientAddress: request.clientAddress, publicBaseUrl: request.publicBaseUrl },
+      { authorization: undefined, clientAddress: request.clientAddress },
       { viewer: request.viewer, expiresAt: Number.MAX_SAFE_INTEGER },
     );
     ctx.loaders.case.prime(row.id, row);

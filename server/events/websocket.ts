@@ -98,10 +98,9 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         try {
           if (decideOperation(`Subscription.${field}`, viewer) !== "ALLOW") throw new ForbiddenError();
           const values = subscriptionArguments(args, field);
-          const publicBaseUrl = `http://${request.headers.host ?? "localhost"}`;
           const clientAddress = request.socket.remoteAddress ?? null;
           if (values.caseId) {
-            const check = buildContext(runtime, { authorization: undefined, clientAddress, publicBaseUrl }, { viewer, expiresAt: Number.MAX_SAFE_INTEGER });
+            const check = buildContext(runtime, { authorization: undefined, clientAddress }, { viewer, expiresAt: Number.MAX_SAFE_INTEGER });
             await findVisibleCase(check, values.caseId);
           }
           const hubRequest: SubscriptionRequest = {
@@ -114,7 +113,6 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
             operationName: payload.operationName,
             variableValues: payload.variables,
             clientAddress,
-            publicBaseUrl,
             subscriptionId,
             send: (message) => socket.send(message),
             bufferedBytes: () => socket.bufferedAmount,

@@ -44,7 +44,7 @@ async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) 
   if (!viewer) return undefined;
   const ctx = buildContext(
     runtime,
-    { authorization: undefined, clientAddress: req.ip ?? null, publicBaseUrl: "", requestId: crypto.randomUUID() },
+    { authorization: undefined, clientAddress: req.ip ?? null, requestId: crypto.randomUUID() },
     { viewer, expiresAt: claims.expiresAt.getTime() },
   );
   const record = await unlessNotFound(findVisibleRecord(ctx, claims.recordId));

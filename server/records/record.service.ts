@@ -77,14 +77,14 @@ export async function uploadUrl(ctx: RequestContext, record: VisibleRecord): Pro
   const caseRow = await ctx.loaders.case.load(record.row.caseId);
   if (!caseRow || isTerminal(caseRow.status)) return null;
   const token = await signDocumentToken(ctx.runtime.jwtSecret, "upload", record.row.id, viewer.userId);
-  return `${ctx.publicBaseUrl}/documents/upload/${token}`;
+  return `${ctx.runtime.publicUrl}/documents/upload/${token}`;
 }
 
 export async function downloadUrl(ctx: RequestContext, record: VisibleRecord): Promise<string | null> {
   const viewer = ctx.viewer;
   if (!viewer || !record.row.uploadedAt || !canSeeRecord(record.view, record.row)) return null;
   const token = await signDocumentToken(ctx.runtime.jwtSecret, "download", record.row.id, viewer.userId);
-  return `${ctx.publicBaseUrl}/documents/download/${token}`;
+  return `${ctx.runtime.publicUrl}/documents/download/${token}`;
 }
 
 /** A record by id as the viewer may see it (through its case), or NOT_FOUND. */

@@ -104,3 +104,41 @@ test("a live subscription over a socket obeys the same limits", async () => {
   expect(JSON.stringify(subscription.error)).toMatch(/alias/i);
   await client.dispose();
 });
+
+describe("absolute URLs are built on the configured public URL, never on the Host header", () => {
+  let configured: TestServer;
+  let cf: Fixtures;
+  beforeAll(async () => {
+    configured = await startTestServer({ publicUrl: "https://meridian.example" });
+    cf = await createFixtures(configured, "pub");
+  });
+  afterAll(() => configured.close());
+
+  const forgedHost = { host: "evil.example", "x-forwarded-host": "evil.example" };
+  const linksAnswered = async (target: TestServer, fx: Fixtures) => {
+    const newcomer = ok(
+      await target.gql(`mutation($input: CreatePatientInput!) { createPatient(input: $input) { userId } }`, { input: { fullName: "Nova Newcomer", dateOfBirth: "1970-02-03", email: `nova.${Date.now()}@example.org`, preferredLanguage: "EN" } }, fx.coordinator.token),
+    ).createPatient;
+    const caseId = ok(await target.gql(`mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`, { input: { patientId: fx.patient.patientId, reason: "Second opinion" } }, fx.coordinator.token)).openCase.id;
+    const record = await post(
+      target,
+      { query: `mutation($input: AddMedicalRecordInput!) { addMedicalRecord(input: $input) { uploadUrl } }`, variables: { input: { caseId, kind: "PATHOLOGY_REPORT", title: "Pathology", language: "EN", documentDate: "2026-01-15" } } },
+      { authorization: `Bearer ${fx.coordinator.token}`, ...forgedHost },
+    );
+    const invitation = await post(
+      target,
+      { query: `mutation($id: ID!) { issueAccountInvitation(userId: $id) }`, variables: { id: newcomer.userId } },
+      { authorization: `Bearer ${fx.coordinator.token}`, ...forgedHost },
+    );
+    return [(await record.json()).data.addMedicalRecord.uploadUrl as string, (await invitation.json()).data.issueAccountInvitation as string];
+  };
+
+  test("MERIDIAN_PUBLIC_URL when set", async () => {
+    for (const link of await linksAnswered(configured, cf)) expect(link).toMatch(/^https:\/\/meridian\.example\/(documents\/upload|activate)/);
+  });
+
+  test("http://localhost:PORT by default", async () => {
+    const port = new URL(server.url).port;
+    for (const link of await linksAnswered(server, f)) expect(link.startsWith(`http://localhost:${port}/`)).toBe(true);
+  });
+});

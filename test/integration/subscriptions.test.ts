@@ -225,7 +225,7 @@ test("10,000 subscribe/unsubscribe cycles leave the registry at its baseline", a
   const document = parse(STATUS);
   const viewer = { userId: f.coordinator.userId, role: Role.COORDINATOR, displayName: "c", patientId: null, reviewerId: null, reviewerCountry: null, reviewerLanguages: [] };
   for (let i = 0; i < 10_000; i++) {
-    const handle = await hub.subscribe({ field: "caseStatusChanged", viewer, caseId: i % 2 ? caseId : null, after: null, document, documentKey: STATUS, clientAddress: null, publicBaseUrl: "", subscriptionId: String(i), send: () => {}, bufferedBytes: () => 0 });
+    const handle = await hub.subscribe({ field: "caseStatusChanged", viewer, caseId: i % 2 ? caseId : null, after: null, document, documentKey: STATUS, clientAddress: null, subscriptionId: String(i), send: () => {}, bufferedBytes: () => 0 });
     await handle.return();
   }
   expect(hub.stats()).toEqual(baseline);
