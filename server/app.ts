@@ -9,7 +9,7 @@ import cors from "cors";
 import express from "express";
 import helmet from "helmet";
 import { createContext, flushReadAudit, type RequestContext } from "./context.js";
-import { formatError, isUnexpected, logUnexpected, requestBodyErrors } from "./errors.js";
+import { formatError, isUnexpected, lastResortErrors, logUnexpected, requestBodyErrors, unknownRoute } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
@@ -118,7 +118,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
   });
   app.use(cors({ origin: config.allowedOrigins.length > 0 ? [...config.allowedOrigins] : false, maxAge: 600 }));
   app.use(documentRoutes(runtime));
-  app.use(
+  // Exactly /graphql: /graphql/anything is an unknown route.
+  app.all(
     "/graphql",
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
@@ -131,6 +132,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
     }),
   );
   app.use("/graphql", requestBodyErrors);
+  app.use(unknownRoute);
+  app.use(lastResortErrors(logger));
 
   return {
     runtime,
