@@ -15,14 +15,16 @@ const PUNCTUATION_OR_SPACE = `(?:${PUNCTUATION}|\\s+)`;
 /** Around a month name: spaces, punctuation, or nothing (05MAR1961). */
 const WORD_SEPARATOR = "[\\s\\-/.,]*";
 
-/** The month names ICU knows for the languages patients and coordinators write in, normalized like the text. */
+const MONTH_FORMATS = ["en-US", "en-GB", "fr"].flatMap((locale) =>
+  (["long", "short"] as const).map((month) => new Intl.DateTimeFormat(locale, { month, timeZone: "UTC" })),
+);
+
+/** The month's names as ICU writes them in English (US: Sep, GB: Sept) and French (févr.), normalized like the text. */
 function monthNames(month: number): string[] {
-  const day = new Date(Date.UTC(2000, month - 1, 15));
-  const names = ["en-US", "en-GB", "fr"].flatMap((locale) =>
-    (["long", "short"] as const).map((style) => new Intl.DateTimeFormat(locale, { month: style, timeZone: "UTC" }).format(day)),
-  );
+  const date = new Date(Date.UTC(2000, month - 1, 15));
+  const names = MONTH_FORMATS.map((format) => normalize(format.format(date)).replace(/[^\p{L}]/gu, ""));
   // Longest first, so that "mars" is tried before "mar".
-  return [...new Set(names.map((name) => normalize(name).replace(/[^\p{L}]/gu, "")))].sort((a, b) => b.length - a.length);
+  return [...new Set(names)].sort((a, b) => b.length - a.length);
 }
 
 /** "5" or "05" for 5; "14" for 14. */

@@ -24,8 +24,9 @@ function wholeOrSpelled(parts: string[]): string[] {
   return forms;
 }
 
-/** "Mrs Li", "M. Li", "Li 女士". */
-const titled = (surname: string[]) => [LATIN_TITLE + wordSequence(surname) + WORD_END, WORD_START + wordSequence(surname) + HAN_TITLE];
+/** "Mrs Li", "M. Li", "Li 女士"; not an initial ("Dr J"). */
+const titled = (surname: string[]) =>
+  letterCount(surname) < 2 ? [] : [LATIN_TITLE + wordSequence(surname) + WORD_END, WORD_START + wordSequence(surname) + HAN_TITLE];
 
 /**
  * Latin-letter names: the full name in its order, surname first ("Holloway, Margaret"), first

@@ -121,6 +121,12 @@ describe("a short surname after a title", () => {
     expect(weiLi(text)).toBe(false);
   });
 
+  test("an initial is no surname: Dr J is not J Smith", () => {
+    const smith = patient({ fullName: "J Smith" });
+    expect(smith("Reviewed with Dr J. and Dr K.")).toBe(false);
+    expect(smith("Mr Smith")).toBe(true);
+  });
+
   test("Wu, Ng and Lee: after a title or in the full name only", () => {
     const wu = patient({ fullName: "Ming Wu" });
     const ng = patient({ fullName: "Kai Ng" });
