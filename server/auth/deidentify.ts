@@ -1,6 +1,6 @@
 import { dateOfBirthForms } from "./identifier-dates.js";
 import { nameForms } from "./identifier-names.js";
-import { normalize, spelled, squash, WORD_START } from "./identifier-text.js";
+import { normalize, NUMBER_END, NUMBER_START, spelled, squash, WORD_START } from "./identifier-text.js";
 
 /**
  * Pure checks that free text written for reviewers carries none of the patient's direct
@@ -37,8 +37,8 @@ function emailForms(email: string): string[] {
 function healthCardForms(number: string | null): string[] {
   const core = squash(number ?? "").replace(/(?<=\p{N})\p{L}{1,2}$/u, "");
   if (core.length < 6) return [];
-  const start = /^\p{N}/u.test(core) ? "(?<!\\p{N})" : WORD_START;
-  return [start + spelled(core) + "(?!\\p{N})"];
+  const start = /^[0-9]/.test(core) ? NUMBER_START : WORD_START;
+  return [start + spelled(core) + NUMBER_END];
 }
 
 export function identifierPatterns(identifiers: PatientIdentifiers): IdentifierPatterns {

@@ -1,4 +1,4 @@
-import { normalize } from "./identifier-text.js";
+import { normalize, NUMBER_END, NUMBER_START } from "./identifier-text.js";
 
 /**
  * The forms a date of birth is written in: numeric in every order (1961-03-05, 05/03/1961,
@@ -7,8 +7,6 @@ import { normalize } from "./identifier-text.js";
  * so a stage, a dose or another date that merely contains the digits does not match.
  */
 
-const NUMBER_START = "(?<!\\p{N})";
-const NUMBER_END = "(?!\\p{N})";
 /** Between numbers: one of - / . (spaced or not); with a four-digit year, spaces alone too (1958 03 14). */
 const PUNCTUATION = "\\s*[-/.]\\s*";
 const PUNCTUATION_OR_SPACE = `(?:${PUNCTUATION}|\\s+)`;
@@ -36,8 +34,8 @@ export function dateOfBirthForms(isoDate: string): string[] {
   const [y, m, d] = isoDate.split("-").map(Number);
   const [year, shortYear] = [String(y), String(y).slice(2)];
   const [month, day] = [unpadded(m), unpadded(d)];
-  const anyYear = `(?:${year}|['’]?${shortYear})`;
-  const monthName = `(?<!\\p{L})(?:${monthNames(m).join("|")})(?!\\p{L})`;
+  const anyYear = `(?:${year}|'?${shortYear})`;
+  const monthName = `(?<![a-z])(?:${monthNames(m).join("|")})(?![a-z])`;
   const ordinalDay = `${day}(?:st|nd|rd|th|er)?`;
   const forms = [
     [year, month, day].join(PUNCTUATION_OR_SPACE),
