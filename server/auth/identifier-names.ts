@@ -57,7 +57,7 @@ function hanForms(name: string): string[] {
   const han = runs.join("");
   if (han.length < 2) return [];
   const surnames = runs.length > 1 ? [runs[0]] : han.length > 2 ? [han.slice(0, 1), han.slice(0, 2)] : [han.slice(0, 1)];
-  return [[...han].join("\\s*"), ...surnames.flatMap((surname) => [surname + HAN_TITLE, LATIN_TITLE + surname])];
+  return [spelled(han), ...surnames.flatMap((surname) => [surname + HAN_TITLE, LATIN_TITLE + surname])];
 }
 
 /** Regular expressions (sources) over normalized text, one per form of the name. */

@@ -147,7 +147,7 @@ describe("Chinese names", () => {
   const ouyang = patient({ fullName: "欧阳修" });
   const both = patient({ fullName: "Wang Xiaoming 王小明" });
 
-  test.each(["患者王小明，男，62岁", "王 小 明", "王先生", "王 先生", "王女士", "王小姐", "Mr 王", "ＭＲ 王"])("王小明: %j", (text) => {
+  test.each(["患者王小明，男，62岁", "王 小 明", "王·小明", "王先生", "王 先生", "王女士", "王小姐", "Mr 王", "ＭＲ 王"])("王小明: %j", (text) => {
     expect(wang(text)).toBe(true);
   });
 
