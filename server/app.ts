@@ -67,6 +67,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const httpServer = http.createServer(app);
+  // Closes connections that go quiet, such as a download its client stopped reading (the file is then released).
+  httpServer.timeout = config.idleTimeoutMs;
   const hub = new EventHub(runtime, schema);
   const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => hub.publish(events), logger, {
     pollIntervalMs: config.outboxPollMs,

@@ -19,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** How often the outbox is re-read without a NOTIFY (0: only on signals). */
   outboxPollMs: number;
+  /** An HTTP connection with nothing read or written for this long is closed (a client that stopped reading a download). */
+  idleTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimitPerAccount: perAccount,
     loginLimitPerAddress: perAddress,
     outboxPollMs: intFrom(env, "MERIDIAN_OUTBOX_POLL_MS", 1000),
+    idleTimeoutMs: intFrom(env, "MERIDIAN_IDLE_TIMEOUT_MS", 60_000),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
   if (production) {

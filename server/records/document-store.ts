@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { pipeline as pipelineCallback, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { documentCipher, documentDecipher, type KeyRing } from "../auth/field-crypto.js";
 import { PayloadTooLargeError } from "../errors.js";
@@ -64,10 +64,9 @@ export function createFileDocumentStore(root: string, keyRing: KeyRing): Documen
       await fs.promises.rm(pathOf(storage.key), { force: true });
     },
     read(storage) {
-      const decipher = documentDecipher(keyRing, storage);
-      const file = fs.createReadStream(pathOf(storage.key));
-      file.on("error", (error) => decipher.destroy(error));
-      return file.pipe(decipher);
+      // Joined by pipeline, not pipe: when the reader destroys the returned stream (a client gone,
+      // stalled or failed), the file under it is closed too. Errors reach the reader by that same destroy.
+      return pipelineCallback(fs.createReadStream(pathOf(storage.key)), documentDecipher(keyRing, storage), () => undefined);
     },
   };
 }
