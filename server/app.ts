@@ -20,6 +20,7 @@ import { servedOverWebSocket } from "./events/case-event.subscription.js";
 import { EventHub } from "./events/event-hub.js";
 import { OutboxListener } from "./events/outbox-listener.js";
 import { attachWebSocketServer } from "./events/websocket.js";
+import { bodyDeadlines, createHttpServer } from "./http-limits.js";
 
 
 export interface App {
@@ -66,9 +67,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  const httpServer = http.createServer(app);
-  // Closes connections that go quiet, such as a download its client stopped reading (the file is then released).
-  httpServer.timeout = config.idleTimeoutMs;
+  const httpServer = createHttpServer(config, app);
   const hub = new EventHub(runtime, schema);
   const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => hub.publish(events), logger, {
     pollIntervalMs: config.outboxPollMs,
@@ -95,6 +94,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   });
   await apollo.start();
 
+  app.use(bodyDeadlines(config));
   app.use((req, res, next) => {
     const requestId = crypto.randomUUID();
     res.setHeader("X-Request-Id", requestId);

@@ -69,10 +69,13 @@ function handleError(runtime: Runtime, res: Response, error: unknown, requestId:
  */
 function bodyOf(req: Request): PassThrough {
   const body = new PassThrough();
-  req.on("error", (error) => body.destroy(error));
-  req.on("close", () => {
+  const aborted = () => {
     if (!req.complete) body.destroy(new Error("the upload was aborted"));
-  });
+  };
+  req.on("error", (error) => body.destroy(error));
+  // Cut off while the URL was being checked (too slow a sender, a client gone): 'close' is past.
+  if (req.destroyed) aborted();
+  else req.on("close", aborted);
   return req.pipe(body);
 }
 
