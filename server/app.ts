@@ -9,7 +9,7 @@ import cors from "cors";
 import express from "express";
 import helmet from "helmet";
 import { createContext, flushReadAudit, type RequestContext } from "./context.js";
-import { formatError, isUnexpected, logUnexpected, requestBodyErrors } from "./errors.js";
+import { asDomainError, formatError, isStorageFull, isUnexpected, logUnexpected, requestBodyErrors } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
@@ -20,6 +20,7 @@ import { servedOverWebSocket } from "./events/case-event.subscription.js";
 import { EventHub } from "./events/event-hub.js";
 import { OutboxListener } from "./events/outbox-listener.js";
 import { attachWebSocketServer } from "./events/websocket.js";
+import { UPLOAD_URL_SECONDS } from "./auth/tokens.js";
 import { bodyDeadlines, createHttpServer } from "./http-limits.js";
 
 
@@ -30,6 +31,8 @@ export interface App {
   listener: OutboxListener;
   /** Closes sockets whose sign-in has ended (also run on a timer). */
   recheckSessions(): Promise<void>;
+  /** Removes partial uploads left by a crash (run at start and on a timer). */
+  sweepPartialUploads(): Promise<void>;
   listen(port: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -45,6 +48,11 @@ function requestPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             if (isUnexpected(error)) logUnexpected(logger, error, { requestId: contextValue.requestId, path: error.path?.join(".") });
+            // Expected conditions an operator must still see: the database out of reach or time, a full disk.
+            else if (asDomainError(error)?.code === "SERVICE_UNAVAILABLE") {
+              const cause = error.originalError as { code?: string } | undefined;
+              logger.warn({ requestId: contextValue.requestId, errorCode: cause?.code, storageFull: isStorageFull(error) }, "service unavailable");
+            }
           }
         },
         async willSendResponse({ contextValue, response }) {
@@ -60,6 +68,13 @@ function requestPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/**
+ * A partial upload untouched for longer than an upload URL lives belongs to no upload in progress (a
+ * live one writes at least every MERIDIAN_UPLOAD_RATE_WINDOW_MS), whichever process shares the directory.
+ */
+const PARTIAL_UPLOAD_AGE_MS = UPLOAD_URL_SECONDS * 1000;
+const PARTIAL_UPLOAD_SWEEP_MS = 5 * 60 * 1000;
+
 /** The HTTP (and WebSocket) server over a runtime: GraphQL, documents, health. */
 export async function createApp(runtime: Runtime): Promise<App> {
   const { config, db, logger } = runtime;
@@ -68,6 +83,14 @@ export async function createApp(runtime: Runtime): Promise<App> {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const httpServer = createHttpServer(config, app);
+  const sweepPartialUploads = async () => {
+    const removed = await runtime.documents.sweepPartials(PARTIAL_UPLOAD_AGE_MS);
+    if (removed > 0) logger.info({ removed }, "partial uploads removed");
+  };
+  const sweep = () => sweepPartialUploads().catch((error) => logUnexpected(logger, error, { step: "partial upload sweep" }));
+  await sweep();
+  const sweepTimer = setInterval(sweep, PARTIAL_UPLOAD_SWEEP_MS);
+  sweepTimer.unref();
   const hub = new EventHub(runtime, schema);
   const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => hub.publish(events), logger, {
     pollIntervalMs: config.outboxPollMs,
@@ -133,6 +156,14 @@ export async function createApp(runtime: Runtime): Promise<App> {
     }),
   );
   app.use("/graphql", requestBodyErrors);
+  // Last: express's own final handler would print the error's stack to stderr, outside the log.
+  app.use(((error, req, res, _next) => {
+    const status = typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 500;
+    const requestId = (req as express.Request & { requestId?: string }).requestId;
+    if (status >= 500) logUnexpected(logger, error, { requestId, route: "http" });
+    if (res.headersSent) return void res.destroy();
+    res.status(status >= 400 && status < 500 ? status : 500).json({ code: status >= 400 && status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" });
+  }) as express.ErrorRequestHandler);
 
   return {
     runtime,
@@ -140,6 +171,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     hub,
     listener,
     recheckSessions: webSockets.recheckSessions,
+    sweepPartialUploads,
     listen: (port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -150,6 +182,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
         });
       }),
     close: async () => {
+      clearInterval(sweepTimer);
       await webSockets.close();
       await apollo.stop();
       await listener.stop();

@@ -34,7 +34,7 @@ export async function openDatabase(config: Config, onLog?: (message: unknown) =>
     await ensureDatabase(cluster.url(), "meridian");
     url = cluster.url("meridian");
   }
-  const dataSource = createDataSource({ url, connectTimeoutMs: config.dbConnectTimeoutMs });
+  const dataSource = createDataSource({ url, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs });
   try {
     await dataSource.initialize();
   } catch (error) {

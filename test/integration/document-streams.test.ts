@@ -2,12 +2,15 @@
  * Every stream a document request opens is released on every path: finished, aborted by the
  * client, stalled (the client stops reading), and for uploads the temporary file goes too.
  * Open files are counted in /proc/self/fd: the test server runs in this very process.
+ * Partial uploads left by a crash are swept; a full disk answers 507 STORAGE_FULL.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { createFixtures, type Fixtures } from "../support/fixtures";
-import { ok, startTestServer, type TestServer } from "../support/server";
+import { ok, startServerOn, startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 let f: Fixtures;
@@ -113,4 +116,70 @@ test("uploads aborted mid-body leave neither an open file nor a temporary one", 
   const deadline = Date.now() + 10_000;
   while (fs.readdirSync(documentsDir()).some((name) => name.endsWith(".part")) && Date.now() < deadline) await sleep(50);
   expect(fs.readdirSync(documentsDir()).filter((name) => name.endsWith(".part"))).toEqual([]);
+});
+
+const addRecordUrl = async (target: TestServer, title: string) =>
+  ok(await target.gql(`mutation($input: AddMedicalRecordInput!) { addMedicalRecord(input: $input) { uploadUrl } }`, { input: { caseId, kind: "PATHOLOGY_REPORT", title, language: "EN" } }, f.coordinator.token)).addMedicalRecord.uploadUrl as string;
+
+test("partial uploads left by a crash are removed at start and by the sweep, once older than an upload URL lives", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-sweep-"));
+  const documents = path.join(dataDir, "documents");
+  fs.mkdirSync(documents);
+  const plant = (name: string, ageMinutes: number) => {
+    const file = path.join(documents, name);
+    fs.writeFileSync(file, Buffer.alloc(1024));
+    const at = new Date(Date.now() - ageMinutes * 60_000);
+    fs.utimesSync(file, at, at);
+  };
+  plant("left-by-a-crash.0001.part", 16);
+  plant("in-progress-elsewhere.0002.part", 1);
+  plant("a-stored-document", 60);
+  const restarted = await startServerOn(server.config.databaseUrl!, dataDir);
+  try {
+    expect(fs.readdirSync(documents).sort()).toEqual(["a-stored-document", "in-progress-elsewhere.0002.part"]);
+    plant("left-later.0003.part", 20);
+    await restarted.app.sweepPartialUploads();
+    expect(fs.readdirSync(documents).sort()).toEqual(["a-stored-document", "in-progress-elsewhere.0002.part"]);
+  } finally {
+    await restarted.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** A 1 MB tmpfs (needs root, or CAP_SYS_ADMIN): a real full disk. */
+function tinyDisk(dir: string): boolean {
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("a full disk answers 507 STORAGE_FULL, leaves nothing behind, and is logged as a warning", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-full-"));
+  const documents = path.join(dataDir, "documents");
+  fs.mkdirSync(documents);
+  if (!tinyDisk(documents)) {
+    console.warn("skipped: mounting a tmpfs needs root here");
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
+  const logs: string[] = [];
+  const full = await startServerOn(server.config.databaseUrl!, dataDir, { logLevel: "info" }, { onLog: (line) => logs.push(line) });
+  try {
+    const response = await fetch(await addRecordUrl(full, "Large scan"), { method: "PUT", headers: { "content-type": "application/pdf" }, body: DOCUMENT.subarray(0, 3 * MB) });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 507, body: { code: "STORAGE_FULL" } });
+    expect(fs.readdirSync(documents)).toEqual([]);
+    const lines = logs.map((line) => JSON.parse(line));
+    expect(lines.filter((line) => line.msg === "storage full: document refused")).toEqual([expect.objectContaining({ level: 40, errorCode: "ENOSPC" })]);
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    // Once there is room again, the same kind of upload goes through.
+    const small = await fetch(await addRecordUrl(full, "Small scan"), { method: "PUT", headers: { "content-type": "application/pdf" }, body: DOCUMENT.subarray(0, 200 * 1024) });
+    expect(small.status).toBe(201);
+  } finally {
+    await full.close();
+    execFileSync("umount", [documents]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
