@@ -160,7 +160,8 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
     const address = request.socket.remoteAddress ?? "";
     socketsPerAddress.set(address, (socketsPerAddress.get(address) ?? 0) + 1);
     // A client's protocol fault (an oversized or malformed frame): ws has already closed the socket with
-    // its code (1009, 1002, ...). Logged here, or graphql-ws's adapter would print a stack to stderr.
+    // its code (1009, 1002, ...). graphql-ws's own ws adapter (use/ws) prints these with console.error,
+    // outside the log, which is why this file wires ws to graphql-ws's makeServer itself.
     socket.on("error", (error: Error & { code?: string }) => logger.warn({ errorCode: error.code }, "websocket closed on a protocol error"));
     // Keep-alive: a peer that has not answered the previous ping by the next one is gone.
     let answered = true;

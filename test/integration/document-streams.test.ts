@@ -20,7 +20,8 @@ let recordId: string;
 const MB = 1024 * 1024;
 /** Far larger than the socket buffers, so an aborted or stalled download is cut mid-file. */
 const DOCUMENT = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(6 * MB, 0x41)]);
-const IDLE_TIMEOUT_MS = 600;
+// Above what a request takes on a loaded machine: the idle timeout cuts any connection that goes quiet.
+const IDLE_TIMEOUT_MS = 3000;
 
 const documentsDir = () => path.join(server.config.dataDir, "documents");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
