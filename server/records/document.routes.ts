@@ -6,7 +6,7 @@ import type { EntityManager } from "typeorm";
 import { verifyDocumentToken, type DocumentPurpose } from "../auth/tokens.js";
 import { buildContext, flushReadAudit, loadViewer, type RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { asDomainError, logUnexpected, unlessNotFound } from "../errors.js";
+import { asDomainError, isStorageFull, logUnexpected, unlessNotFound } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
@@ -52,6 +52,16 @@ async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) 
 }
 
 function handleError(runtime: Runtime, res: Response, error: unknown, requestId: string) {
+  // The client went away or was cut off (too slow a sender): nobody to answer, nothing unexpected.
+  if (res.req.destroyed && !res.req.complete) {
+    runtime.logger.info({ requestId, route: "documents" }, "request aborted before its body arrived");
+    return;
+  }
+  if (isStorageFull(error)) {
+    runtime.logger.warn({ requestId, route: "documents", errorCode: (error as { code?: string }).code }, "storage full: document refused");
+    if (res.headersSent) return void res.destroy();
+    return fail(res, 507, "STORAGE_FULL");
+  }
   const domain = asDomainError(error);
   if (domain?.code === "PAYLOAD_TOO_LARGE") return fail(res, 413, "PAYLOAD_TOO_LARGE");
   if (domain?.code === "SERVICE_UNAVAILABLE") return fail(res, 503, "SERVICE_UNAVAILABLE");
@@ -69,10 +79,13 @@ function handleError(runtime: Runtime, res: Response, error: unknown, requestId:
  */
 function bodyOf(req: Request): PassThrough {
   const body = new PassThrough();
-  req.on("error", (error) => body.destroy(error));
-  req.on("close", () => {
+  const aborted = () => {
     if (!req.complete) body.destroy(new Error("the upload was aborted"));
-  });
+  };
+  req.on("error", (error) => body.destroy(error));
+  // Cut off while the URL was being checked (too slow a sender, a client gone): 'close' is past.
+  if (req.destroyed) aborted();
+  else req.on("close", aborted);
   return req.pipe(body);
 }
 
