@@ -7,25 +7,13 @@ import { verifyDocumentToken, type DocumentPurpose } from "../auth/tokens.js";
 import { buildContext, flushReadAudit, loadViewer, type RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { asDomainError, logUnexpected, unlessNotFound } from "../errors.js";
-import { CaseEventType } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
-import { appendEvents } from "../events/outbox.js";
 import type { Runtime } from "../runtime.js";
 import { MAX_DOCUMENT_BYTES } from "./document-store.js";
-import { CaseEntity } from "../cases/case.entity.js";
-import { MedicalRecordEntity } from "./medical-record.entity.js";
+import { acceptDocument } from "./document.service.js";
+import { DOCUMENT_TYPES, DocumentBodyError } from "./document-type.js";
 import { findVisibleRecord, mayUpload } from "./record.service.js";
 import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
-
-/** What may be uploaded, with the extension a download is named with. */
-export const DOCUMENT_TYPES: Record<string, string> = {
-  "application/pdf": "pdf",
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/tiff": "tif",
-  "application/dicom": "dcm",
-  "text/plain": "txt",
-};
 
 /** Marks a URL's token as used; false when it already was. */
 async function spendToken(manager: EntityManager, jti: string, expiresAt: Date): Promise<boolean> {
@@ -52,6 +40,7 @@ async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) 
 }
 
 function handleError(runtime: Runtime, res: Response, error: unknown, requestId: string) {
+  if (error instanceof DocumentBodyError) return fail(res, error.status, "BAD_USER_INPUT", error.field);
   const domain = asDomainError(error);
   if (domain?.code === "PAYLOAD_TOO_LARGE") return fail(res, 413, "PAYLOAD_TOO_LARGE");
   if (domain?.code === "SERVICE_UNAVAILABLE") return fail(res, 503, "SERVICE_UNAVAILABLE");
@@ -84,31 +73,10 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
   }
   if (!DOCUMENT_TYPES[contentType]) return fail(res, 415, "BAD_USER_INPUT", "contentType");
   if (Number(req.headers["content-length"] ?? 0) > MAX_DOCUMENT_BYTES) return fail(res, 413, "PAYLOAD_TOO_LARGE");
-  const { ctx, claims, record } = redeemed;
-  // Each attempt writes under its own key, so a losing concurrent upload never overwrites the winner.
-  const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, bodyOf(req), MAX_DOCUMENT_BYTES);
-  const saved = await runtime.db
-    .transaction(async (manager) => {
-      const fresh = await spendToken(manager, claims.jti, claims.expiresAt);
-      // The case may have closed while the bytes streamed in: check again, under its lock.
-      const caseRow = await manager.findOne(CaseEntity, { where: { id: record.caseRow.id }, lock: { mode: "pessimistic_write" } });
-      const current = await manager.findOne(MedicalRecordEntity, { where: { id: record.row.id }, lock: { mode: "pessimistic_write" } });
-      if (!fresh || !current || current.uploadedAt || !caseRow || isTerminal(caseRow.status)) return false;
-    await manager.update(MedicalRecordEntity, { id: current.id }, { contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, storage: stored.storage, uploadedAt: new Date() });
-    await audit(ctx, { action: "UPLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: current.id, patientId: record.caseRow.patientId }, manager);
-    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: current.caseId, type: CaseEventType.RECORD_UPLOADED, subjectId: current.id }]);
-    return true;
-    })
-    .catch(async (error) => {
-      await runtime.documents.remove(stored.storage).catch(() => undefined);
-      throw error;
-    });
-  if (!saved) {
-    // A losing attempt leaves no file behind.
-    await runtime.documents.remove(stored.storage);
-    return fail(res, 409, "CONFLICT");
-  }
-  res.status(201).json({ id: record.row.id, sha256: stored.sha256, sizeBytes: stored.sizeBytes });
+  const { ctx, claims } = redeemed;
+  const accepted = await acceptDocument(ctx, redeemed.record.row, contentType, bodyOf(req), (manager) => spendToken(manager, claims.jti, claims.expiresAt));
+  if (!accepted) return fail(res, 409, "CONFLICT");
+  res.status(201).json(accepted);
 }
 
 async function download(runtime: Runtime, req: Request, res: Response) {
@@ -138,6 +106,8 @@ export function documentRoutes(runtime: Runtime) {
   const router = express.Router();
   const wrap = (handler: (runtime: Runtime, req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response) => {
     handler(runtime, req, res).catch((error) => {
+      // Whatever still reads the body lets go of it (a stream may be destroyed only later), and the rest is drained.
+      req.unpipe();
       req.resume();
       handleError(runtime, res, error, crypto.randomUUID());
     });

@@ -76,6 +76,10 @@ async function uploadedRecord(token: string, caseId: string, bytes: Buffer, titl
 
 const documentsDir = () => path.join(server.config.dataDir, "documents");
 
+const PDF_HEAD = Buffer.from("%PDF-1.7\n");
+/** A DICOM Part 10 head: a 128-byte preamble, then "DICM". */
+const DICOM_HEAD = Buffer.concat([Buffer.alloc(128), Buffer.from("DICM")]);
+
 beforeAll(async () => {
   server = await startTestServer();
   f = await createFixtures(server, "records");
@@ -90,7 +94,7 @@ describe("uploading a document", () => {
 
   test("the upload URL is for the uploader only, and only until the bytes are in", async () => {
     const added = await addRecord(f.coordinator.token, caseId);
-    expect(added.uploadUrl).toMatch(new RegExp(`^${server.url}/documents/upload/`));
+    expect(added.uploadUrl).toMatch(new RegExp(`^${server.runtime.publicUrl}/documents/upload/`));
     expect(added).toMatchObject({ contentType: null, sizeBytes: null, sha256: null, downloadUrl: null, sharedWithReviewers: false });
 
     // Other viewers who see the record get no upload URL: the admin, the patient who owns the case.
@@ -147,7 +151,7 @@ describe("uploading a document", () => {
     const response = await rawRequest(added.uploadUrl!, {
       method: "PUT",
       headers: { "content-type": "application/pdf" },
-      body: generatedBody(LIMIT + 2 * MB),
+      body: generatedBody(LIMIT + 2 * MB, MB, 0x41, PDF_HEAD),
       timeoutMs: 120_000,
     });
     expect(response.status).toBe(413);
@@ -169,13 +173,13 @@ describe("uploading a document", () => {
     const response = await rawRequest(added.uploadUrl!, {
       method: "PUT",
       headers: { "content-type": "application/dicom" },
-      body: generatedBody(LIMIT, MB, 0x07),
+      body: generatedBody(LIMIT, MB, 0x07, DICOM_HEAD),
       timeoutMs: 120_000,
     });
     expect(response.status).toBe(201);
     expect(response.json().sizeBytes).toBe(LIMIT);
     const expected = crypto.createHash("sha256");
-    for (let i = 0; i < 50; i++) expected.update(Buffer.alloc(MB, 0x07));
+    for await (const chunk of generatedBody(LIMIT, MB, 0x07, DICOM_HEAD)) expected.update(chunk);
     expect(response.json().sha256).toBe(expected.digest("hex"));
   });
 
@@ -200,8 +204,10 @@ describe("uploading a document", () => {
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         if (sent >= LIMIT + 4 * MB) return controller.close();
+        const chunk = new Uint8Array(MB).fill(0x42);
+        if (sent === 0) chunk.set(PDF_HEAD);
         sent += MB;
-        controller.enqueue(new Uint8Array(MB).fill(0x42));
+        controller.enqueue(chunk);
       },
     });
     const response = await fetch(added.uploadUrl!, { method: "PUT", headers: { "content-type": "application/pdf" }, body: stream, duplex: "half" } as RequestInit);
@@ -224,7 +230,7 @@ describe("uploading a document", () => {
       const refused = await rawRequest(added.uploadUrl!, {
         method: "PUT",
         headers: { "content-type": "application/pdf" },
-        body: generatedBody(LIMIT + 8 * MB),
+        body: generatedBody(LIMIT + 8 * MB, MB, 0x41, PDF_HEAD),
         agent,
         timeoutMs: 60_000,
       });
@@ -252,8 +258,10 @@ describe("uploading a document", () => {
       let written = 0;
       const writeSome = () => {
         while (written < 6 * MB) {
+          const chunk = Buffer.alloc(MB, 0x43);
+          if (written === 0) PDF_HEAD.copy(chunk);
           written += MB;
-          if (!request.write(Buffer.alloc(MB, 0x43))) return void request.once("drain", writeSome);
+          if (!request.write(chunk)) return void request.once("drain", writeSome);
         }
         setTimeout(() => request.destroy(), 100);
       };
@@ -274,6 +282,108 @@ describe("uploading a document", () => {
   });
 });
 
+describe("what a document holds", () => {
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+  });
+
+  /** The record as its uploader sees it, its database row, and the store's files for it. */
+  async function stateOf(recordId: string) {
+    const [row] = await server.db.query(`SELECT uploaded_at, storage, sha256 FROM medical_record WHERE id = $1`, [recordId]);
+    const files = fs.readdirSync(documentsDir()).filter((name) => name.startsWith(recordId));
+    return { row, files };
+  }
+
+  async function expectRefused(recordId: string, response: Response, status: number) {
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ code: "BAD_USER_INPUT", field: "body" });
+    expect(await stateOf(recordId)).toEqual({ row: { uploaded_at: null, storage: null, sha256: null }, files: [] });
+  }
+
+  test("an empty body is refused (400 on body), nothing is kept, and the URL still takes the right file", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    await expectRefused(added.id, await put(added.uploadUrl!, Buffer.alloc(0), "application/pdf"), 400);
+    await expectRefused(added.id, await put(added.uploadUrl!, Buffer.alloc(0), "text/plain"), 400);
+    const bytes = pdfBytes(20);
+    const retry = await put(added.uploadUrl!, bytes, "application/pdf");
+    expect(retry.status).toBe(201);
+    expect(((await retry.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+  });
+
+  test("an HTML page sent as a PDF is refused (415 on body), nothing is kept, and the URL still takes the real PDF", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const html = Buffer.from(`<!DOCTYPE html><html><body>${"<p>Not a PDF</p>".repeat(2000)}</body></html>`);
+    await expectRefused(added.id, await put(added.uploadUrl!, html, "application/pdf"), 415);
+    const events = await server.db.query(`SELECT count(*)::int AS n FROM case_event WHERE subject_id = $1 AND type = 'RECORD_UPLOADED'`, [added.id]);
+    expect(events[0].n).toBe(0);
+    const bytes = pdfBytes(20);
+    expect((await put(added.uploadUrl!, bytes, "application/pdf")).status).toBe(201);
+    expect(await recordOf(f.coordinator.token, caseId, added.id)).toMatchObject({ contentType: "application/pdf", sha256: sha256(bytes) });
+  });
+
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+  const withTail = (head: Buffer) => Buffer.concat([head, crypto.randomBytes(2048)]);
+  const text = (value: string) => Buffer.from(value, "utf8");
+  test.each([
+    ["application/pdf", 201, pdfBytes(2)],
+    ["image/png", 201, withTail(PNG)],
+    ["image/jpeg", 201, withTail(JPEG)],
+    ["image/tiff", 201, withTail(Buffer.from([0x49, 0x49, 0x2a, 0x00]))],
+    ["image/tiff", 201, withTail(Buffer.from([0x4d, 0x4d, 0x00, 0x2a]))],
+    ["application/dicom", 201, withTail(DICOM_HEAD)],
+    ["text/plain", 201, text("BMI 24.5, ECOG 1. Plain clinical note, with accents: é, 中文.\n")],
+    ["text/plain", 201, text("\ufeffA note saved with a byte order mark.\n")],
+    ["image/png", 415, withTail(JPEG)],
+    ["image/jpeg", 415, withTail(PNG)],
+    ["application/pdf", 415, text("Just text, no PDF")],
+    ["application/dicom", 415, withTail(Buffer.concat([Buffer.alloc(128), Buffer.from("NOPE")]))],
+    ["application/dicom", 415, Buffer.from("DICM")],
+    ["image/tiff", 415, withTail(PNG)],
+    ["text/plain", 415, pdfBytes(2)],
+    ["text/plain", 415, withTail(PNG)],
+    ["text/plain", 415, Buffer.from("a note with a NUL \u0000 inside")],
+    ["text/plain", 415, Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x6f, 0x74, 0x65])],
+  ] as Array<[string, number, Buffer]>)("%s, sample %#: answers %d", async (contentType, status, bytes) => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const response = await put(added.uploadUrl!, bytes, contentType);
+    if (status === 201) {
+      expect(response.status).toBe(201);
+      expect(((await response.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+    } else {
+      await expectRefused(added.id, response, status);
+    }
+  });
+
+  test("text that stops being UTF-8 deep into the body is refused as it streams, and its partial file removed", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const body = Buffer.concat([Buffer.alloc(3 * MB, 0x61), Buffer.from([0xff, 0xfe]), Buffer.alloc(MB, 0x61)]);
+    await expectRefused(added.id, await put(added.uploadUrl!, body, "text/plain"), 415);
+    expect(fs.readdirSync(documentsDir()).some((name) => name.endsWith(".part"))).toBe(false);
+  });
+
+  test("a record counts for the records gate and recordCount only once its bytes arrived", async () => {
+    const fresh = await openCase(f.patient.patientId);
+    const countQuery = `query($id: ID!) { case(id: $id) { version recordCount records { id } } }`;
+    const move = async () => {
+      const { version } = ok(await server.gql(countQuery, { id: fresh }, f.coordinator.token)).case;
+      return server.gql(`mutation($id: ID!, $v: Int!) { transitionCase(id: $id, to: CASE_ORGANISATION, expectedVersion: $v) { status } }`, { id: fresh, v: version }, f.coordinator.token);
+    };
+    const added = await addRecord(f.coordinator.token, fresh);
+    await put(added.uploadUrl!, Buffer.alloc(0), "application/pdf");
+    for (const token of [f.coordinator.token, f.patient.token]) {
+      expect(ok(await server.gql(countQuery, { id: fresh }, token)).case).toMatchObject({ recordCount: 0, records: [{ id: added.id }] });
+    }
+    const refused = failure(await move());
+    expect(refused).toMatchObject({ code: "TRANSITION_NOT_ALLOWED", extensions: { missing: ["MEDICAL_RECORD"] } });
+
+    expect((await put(added.uploadUrl!, pdfBytes(4), "application/pdf")).status).toBe(201);
+    for (const token of [f.coordinator.token, f.patient.token]) expect(ok(await server.gql(countQuery, { id: fresh }, token)).case.recordCount).toBe(1);
+    expect(ok(await move()).transitionCase.status).toBe("CASE_ORGANISATION");
+  });
+});
+
 describe("downloading a document", () => {
   let caseId: string;
   let bytes: Buffer;
@@ -289,7 +399,7 @@ describe("downloading a document", () => {
 
   test("the download URL serves the exact bytes once, with safe headers", async () => {
     const url = (await recordOf(f.coordinator.token, caseId, record.id))!.downloadUrl!;
-    expect(url).toMatch(new RegExp(`^${server.url}/documents/download/`));
+    expect(url).toMatch(new RegExp(`^${server.runtime.publicUrl}/documents/download/`));
     const response = await fetch(url);
     expect(response.status).toBe(200);
     const received = Buffer.from(await response.arrayBuffer());
