@@ -12,6 +12,7 @@ import type { Runtime } from "../runtime.js";
 import { MAX_DOCUMENT_BYTES } from "./document-store.js";
 import { acceptDocument } from "./document.service.js";
 import { DOCUMENT_TYPES, DocumentBodyError } from "./document-type.js";
+import type { MedicalRecordEntity } from "./medical-record.entity.js";
 import { findVisibleRecord, mayUpload } from "./record.service.js";
 import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
 
@@ -79,6 +80,17 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
   res.status(201).json(accepted);
 }
 
+/** The headers a download answers with; HEAD answers them alone. */
+function documentHeaders(res: Response, row: MedicalRecordEntity) {
+  res.status(200);
+  res.setHeader("Content-Type", row.contentType ?? "application/octet-stream");
+  res.setHeader("Content-Length", String(row.sizeBytes ?? 0));
+  // Named by record id: titles may carry identifiers.
+  res.setHeader("Content-Disposition", `attachment; filename="${row.id}.${DOCUMENT_TYPES[row.contentType ?? ""] ?? "bin"}"`);
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Content-SHA256", row.sha256 ?? "");
+}
+
 async function download(runtime: Runtime, req: Request, res: Response) {
   const redeemed = await redeem(runtime, req, "download");
   if (!redeemed || !redeemed.record.row.uploadedAt || !redeemed.record.row.storage) return fail(res, 404, "NOT_FOUND");
@@ -87,18 +99,23 @@ async function download(runtime: Runtime, req: Request, res: Response) {
   await audit(ctx as RequestContext, { action: "DOWNLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: record.row.id, patientId: record.caseRow.patientId });
   await flushReadAudit(ctx);
   const row = record.row;
-  res.status(200);
-  res.setHeader("Content-Type", row.contentType ?? "application/octet-stream");
-  res.setHeader("Content-Length", String(row.sizeBytes ?? 0));
-  // Named by record id: titles may carry identifiers.
-  res.setHeader("Content-Disposition", `attachment; filename="${row.id}.${DOCUMENT_TYPES[row.contentType ?? ""] ?? "bin"}"`);
-  res.setHeader("Cache-Control", "no-store");
-  res.setHeader("X-Content-SHA256", row.sha256 ?? "");
+  documentHeaders(res, row);
   // pipeline closes the file when the client goes away; a failed GCM tag check aborts the response.
   await pipeline(runtime.documents.read(row.storage as never), res).catch((error: NodeJS.ErrnoException) => {
     // A client that stops reading is not a server fault.
     if (error.code !== "ERR_STREAM_PREMATURE_CLOSE") handleError(runtime, res, error, ctx.requestId);
   });
+}
+
+/**
+ * HEAD on a download URL: the same checks and headers, without the bytes, and the URL stays
+ * unspent (Express would otherwise run the GET handler for HEAD, spending it).
+ */
+async function downloadHead(runtime: Runtime, req: Request, res: Response) {
+  const redeemed = await redeem(runtime, req, "download");
+  if (!redeemed || !redeemed.record.row.uploadedAt || !redeemed.record.row.storage) return fail(res, 404, "NOT_FOUND");
+  documentHeaders(res, redeemed.record.row);
+  res.end();
 }
 
 /** Document bytes travel over plain HTTP, never inside GraphQL. */
@@ -113,6 +130,7 @@ export function documentRoutes(runtime: Runtime) {
     });
   };
   router.put("/documents/upload/:token", wrap(upload));
+  router.head("/documents/download/:token", wrap(downloadHead));
   router.get("/documents/download/:token", wrap(download));
   return router;
 }

@@ -418,6 +418,26 @@ describe("downloading a document", () => {
     expect(Buffer.from(await again.arrayBuffer()).includes(bytes.subarray(0, 64))).toBe(false);
   });
 
+  test("HEAD answers the headers without the bytes and does not spend the URL", async () => {
+    const url = (await recordOf(f.coordinator.token, caseId, record.id))!.downloadUrl!;
+    for (let i = 0; i < 2; i++) {
+      const head = await fetch(url, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("content-type")).toBe("application/pdf");
+      expect(head.headers.get("content-length")).toBe(String(bytes.length));
+      expect(head.headers.get("x-content-sha256")).toBe(record.sha256);
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
+    }
+    const [{ n: downloads }] = await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'DOWNLOAD_DOCUMENT' AND object_id = $1`, [record.id]);
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+    const [{ n: after }] = await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'DOWNLOAD_DOCUMENT' AND object_id = $1`, [record.id]);
+    expect(after).toBe(downloads + 1);
+    // Spent by the GET: HEAD now answers 404 too.
+    expect((await fetch(url, { method: "HEAD" })).status).toBe(404);
+  });
+
   test("the patient who owns the case downloads it too", async () => {
     const url = (await recordOf(f.patient.token, caseId, record.id))!.downloadUrl!;
     const response = await fetch(url);
