@@ -50,7 +50,7 @@ export async function findVisiblePatient(ctx: RequestContext, patientId: string)
   return patient;
 }
 
-/** The patient profile of a user, for staff and the patient themself (a login's payload, with no viewer yet, gets none). */
+/** The patient profile of a user, for staff and the patient themself (a sign-in's payload is the signed-in user's: see adoptViewer). */
 export async function patientOfUser(ctx: RequestContext, userId: string): Promise<PatientEntity | null> {
   const patient = await ctx.loaders.patientByUser.load(userId);
   return patient && patientFileView(ctx.viewer, patient.id) ? patient : null;
@@ -87,6 +87,8 @@ const ACTION_WORDS: Record<string, string> = {
   TRANSITION_CASE: "moved your case to its next step",
   ADD_RECORD: "added a medical record",
   UPLOAD_DOCUMENT: "uploaded a document",
+  UPDATE_RECORD: "changed a medical record's title or kind",
+  UNSHARE_RECORD: "took a record back from the reviewers",
   DOWNLOAD_DOCUMENT: "downloaded a document",
   SHARE_RECORD: "shared a redacted record with the reviewers",
   RECORD_CONSENT: "recorded your consent",

@@ -569,6 +569,81 @@ describe("reviewers and documents", () => {
   });
 });
 
+describe("editing and unsharing records", () => {
+  const UPDATE = `mutation($id: ID!, $input: UpdateMedicalRecordInput!) { updateMedicalRecord(id: $id, input: $input) { id title kind } }`;
+  const UNSHARE = `mutation($id: ID!) { unshareRecord(id: $id) { id sharedWithReviewers } }`;
+  const events = async (recordId: string, type: string) =>
+    (await server.db.query(`SELECT count(*)::int AS n FROM case_event WHERE subject_id = $1 AND type = $2`, [recordId, type]))[0].n as number;
+  const audits = async (recordId: string, action: string) =>
+    (await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE object_id = $1 AND action = $2 AND outcome = 'ALLOWED'`, [recordId, action]))[0].n as number;
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+  });
+
+  test("a coordinator edits a record's title and kind (event, audit); identifiers in the title are refused", async () => {
+    const record = await addRecord(f.coordinator.token, caseId, "Pathology");
+    const edited = ok(await server.gql(UPDATE, { id: record.id, input: { title: "  Core biopsy pathology ", kind: "IMAGING_REPORT" } }, f.coordinator.token)).updateMedicalRecord;
+    expect(edited).toEqual({ id: record.id, title: "Core biopsy pathology", kind: "IMAGING_REPORT" });
+    expect(await events(record.id, "RECORD_UPDATED")).toBe(1);
+    expect(await audits(record.id, "UPDATE_RECORD")).toBe(1);
+
+    const refused = failure(await server.gql(UPDATE, { id: record.id, input: { title: "Holloway biopsy" } }, f.coordinator.token));
+    expect(refused).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input.title" } });
+    expect(failure(await server.gql(UPDATE, { id: record.id, input: {} }, f.coordinator.token))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input" } });
+    expect(failure(await server.gql(UPDATE, { id: record.id, input: { title: "   " } }, f.coordinator.token))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input.title" } });
+    // Nothing changed by the refusals, and a no-op edit writes no event.
+    ok(await server.gql(UPDATE, { id: record.id, input: { kind: "IMAGING_REPORT" } }, f.coordinator.token));
+    expect((await recordOf(f.coordinator.token, caseId, record.id))!.title).toBe("Core biopsy pathology");
+    expect(await events(record.id, "RECORD_UPDATED")).toBe(1);
+  });
+
+  test("a patient edits the records they added while the case is open, not the coordinator's; others get NOT_FOUND", async () => {
+    const own = await addRecord(f.patient.token, caseId, "My scan");
+    const coordinators = await addRecord(f.coordinator.token, caseId, "Coordinator's record");
+    expect(ok(await server.gql(UPDATE, { id: own.id, input: { title: "My CT scan" } }, f.patient.token)).updateMedicalRecord.title).toBe("My CT scan");
+    expect(failure(await server.gql(UPDATE, { id: coordinators.id, input: { title: "Mine now" } }, f.patient.token)).code).toBe("FORBIDDEN");
+    expect(failure(await server.gql(UPDATE, { id: own.id, input: { title: "Not mine" } }, f.otherPatient.token)).code).toBe("NOT_FOUND");
+    expect(failure(await server.gql(UPDATE, { id: own.id, input: { title: "Reviewer" } }, f.reviewerEn.token)).code).toBe("FORBIDDEN");
+
+    const closing = await openCase(f.patient.patientId);
+    const late = await addRecord(f.patient.token, closing, "Late record");
+    const version = ok(await server.gql(`query($id: ID!) { case(id: $id) { version } }`, { id: closing }, f.coordinator.token)).case.version;
+    ok(await server.gql(`mutation($id: ID!, $v: Int!) { transitionCase(id: $id, to: WITHDRAWN, expectedVersion: $v) { status } }`, { id: closing, v: version }, f.patient.token));
+    expect(failure(await server.gql(UPDATE, { id: late.id, input: { title: "After withdrawal" } }, f.patient.token)).code).toBe("BAD_USER_INPUT");
+  });
+
+  test("unsharing hides the record from reviewers, and a download URL issued before stops working", async () => {
+    const reviewed = await openCase(f.patient.patientId);
+    const bytes = pdfBytes(10);
+    const record = await uploadedRecord(f.coordinator.token, reviewed, bytes, "Redacted imaging");
+    ok(await server.gql(SHARE, { id: record.id, ok: true }, f.coordinator.token));
+    ok(await server.gql(`mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, { input: { patientId: f.patient.patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: ["CN"] } }, f.coordinator.token));
+    const invited = ok(await server.gql(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id } }`, { c: reviewed, r: f.reviewerZh.reviewerId }, f.coordinator.token));
+    ok(await server.gql(`mutation($a: ID!) { respondToInvitation(assignmentId: $a, accept: true) { status } }`, { a: invited.inviteReviewer.id }, f.reviewerZh.token));
+    const issued = (await recordOf(f.reviewerZh.token, reviewed, record.id))!.downloadUrl!;
+    expect(issued).toBeTruthy();
+
+    expect(failure(await server.gql(UNSHARE, { id: record.id }, f.reviewerZh.token)).code).toBe("FORBIDDEN");
+    expect(ok(await server.gql(UNSHARE, { id: record.id }, f.coordinator.token)).unshareRecord).toEqual({ id: record.id, sharedWithReviewers: false });
+    expect(await events(record.id, "RECORD_UNSHARED")).toBe(1);
+    expect(await audits(record.id, "UNSHARE_RECORD")).toBe(1);
+
+    expect(await recordsOf(f.reviewerZh.token, reviewed)).toEqual([]);
+    const refused = await fetch(issued);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual({ code: "NOT_FOUND" });
+    // Unsharing again changes nothing; staff still download; sharing again works.
+    ok(await server.gql(UNSHARE, { id: record.id }, f.coordinator.token));
+    expect(await events(record.id, "RECORD_UNSHARED")).toBe(1);
+    expect((await fetch((await recordOf(f.coordinator.token, reviewed, record.id))!.downloadUrl!)).status).toBe(200);
+    ok(await server.gql(SHARE, { id: record.id, ok: true }, f.coordinator.token));
+    const again = await fetch((await recordOf(f.reviewerZh.token, reviewed, record.id))!.downloadUrl!);
+    expect(again.status).toBe(200);
+    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+});
+
 describe("patients and their records", () => {
   let caseId: string;
   beforeAll(async () => {
