@@ -1,7 +1,6 @@
 import type { RequestContext } from "../context.js";
-import { BadUserInputError, ConflictError, NotFoundError } from "../errors.js";
+import { BadUserInputError, ConflictError, logUnexpected, NotFoundError } from "../errors.js";
 import { audit } from "../audit/audit.service.js";
-import { logUnexpected } from "../errors.js";
 import { normaliseEmail } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { AccountLinkPurpose } from "../users/account-invitation.entity.js";
