@@ -239,7 +239,8 @@ describe("uploading a document", () => {
       const deadline = Date.now() + 10_000;
       while (Object.keys(agent.freeSockets).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(Object.keys(agent.freeSockets)).toHaveLength(1);
-      const next = await rawRequest(`${server.url}/healthz`, { method: "GET", agent, timeoutMs: 10_000 });
+      // On the upload URL's own origin (MERIDIAN_PUBLIC_URL's host): the agent pools connections per host name.
+      const next = await rawRequest(`${new URL(added.uploadUrl!).origin}/healthz`, { method: "GET", agent, timeoutMs: 10_000 });
       expect(next.reusedSocket).toBe(true);
       expect(next.status).toBe(200);
       expect(next.json()).toEqual({ status: "ok" });
