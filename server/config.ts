@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The development mail outbox (MERIDIAN_MAIL_DIR): password resets and invitations as files. */
+  mailDir: string;
   demoPassword: string | undefined;
   jwtSecret: string | undefined;
   encryptionKey: string | undefined;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFrom(env, "PORT", 4000),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.MERIDIAN_DATA_DIR || "./data"),
+    mailDir: path.resolve(env.MERIDIAN_MAIL_DIR || path.join(env.MERIDIAN_DATA_DIR || "./data", "mail")),
     demoPassword: env.MERIDIAN_DEMO_PASSWORD || undefined,
     jwtSecret: env.MERIDIAN_JWT_SECRET || undefined,
     encryptionKey: env.MERIDIAN_ENCRYPTION_KEY || undefined,
