@@ -1,4 +1,4 @@
-import { AssignmentStatus, CaseEventType, CaseStatus, OptionStatus, Role } from "../common/enums.js";
+import { AssignmentStatus, CaseEventType, CaseStatus, Role } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
 import type { Viewer } from "./viewer.js";
 
@@ -38,6 +38,8 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
+  // Staff, or the reviewer who proposed the option (the service narrows it).
+  "Mutation.updatePathwayOption": [Role.ADMIN, Role.COORDINATOR, Role.REVIEWER],
   "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.recordConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
   "Mutation.revokeConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
@@ -130,19 +132,12 @@ export function canSeeSummary(view: CaseView, summary: { publishedAt: Date | nul
 export const canSeeComments = (view: CaseView) => sees(view, "STAFF", "REVIEWER_FULL");
 
 /**
- * Patients see options only once delivered, and only those selected for presentation;
- * once delivered they keep them (a case withdrawn afterwards included).
+ * Patients see the options a delivery gave them (and keep them, a case withdrawn or
+ * reopened afterwards included); nothing of option mapping before or between deliveries.
  */
-export function canSeeOption(
-  view: CaseView,
-  facts: Pick<CaseFacts, "status" | "heldFrom"> & { optionsDeliveredAt?: Date | null },
-  option: { status: OptionStatus },
-): boolean {
+export function canSeeOption(view: CaseView, option: { deliveredAt: Date | null }): boolean {
   if (sees(view, "STAFF", "REVIEWER_FULL")) return true;
-  if (view !== "OWNER" || option.status !== OptionStatus.SELECTED_FOR_PRESENTATION) return false;
-  if (facts.optionsDeliveredAt) return true;
-  const reached = facts.status === CaseStatus.ON_HOLD ? facts.heldFrom : facts.status;
-  return reached === CaseStatus.OPTIONS_DELIVERED || reached === CaseStatus.CLOSED;
+  return view === "OWNER" && option.deliveredAt !== null;
 }
 
 /** An INVITED reviewer sees only their own invitation; patients see who reviews, not what they wrote. */

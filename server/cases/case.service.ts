@@ -8,6 +8,7 @@ import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
+import { deliverOptions } from "../options/option.service.js";
 import { PatientEntity } from "../patients/patient.entity.js";
 import { CaseEntity } from "./case.entity.js";
 import { lockVisibleCase, type VisibleCase } from "./case-access.js";
@@ -72,6 +73,7 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
     const from = row.status;
     const optionsDeliveredAt = row.optionsDeliveredAt ?? (plan.next.status === CaseStatus.OPTIONS_DELIVERED ? now : null);
     await manager.update(CaseEntity, { id: row.id }, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt });
+    if (plan.next.status === CaseStatus.OPTIONS_DELIVERED && from !== CaseStatus.ON_HOLD) await deliverOptions(manager, row.id, now);
     await audit(ctx, { action: "TRANSITION_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId }, manager);
     await appendEvents(manager, viewer.userId, [{ caseId: row.id, type: CaseEventType.STATUS_CHANGED, fromStatus: from, toStatus: plan.next.status, note: cleanNote }]);
     Object.assign(row, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt, updatedAt: now, version: row.version + 1 });

@@ -78,11 +78,27 @@ export type TransitionPlan =
   | { ok: false; reason: "NO_SUCH_EDGE" | "GUARD"; missing: Requirement[] }
   | { ok: false; reason: "NOTE_REQUIRED"; missing: [] };
 
+/** The status a case has reached: an ON_HOLD case's is the one it left. */
+export const reachedStatus = (state: CaseState): CaseStatus | null => (state.status === CaseStatus.ON_HOLD ? state.heldFrom : state.status);
+
+/**
+ * What the patient received is frozen from OPTIONS_DELIVERED on: the case's options take
+ * no change (none added, edited or set aside) until option mapping is reopened.
+ */
+export function optionsFrozen(state: CaseState): boolean {
+  const reached = reachedStatus(state);
+  return reached === CaseStatus.OPTIONS_DELIVERED || reached === CaseStatus.CLOSED;
+}
+
+/** The one backward edge: later changes to delivered options go through a new delivery. */
+const REOPEN: Partial<Record<CaseStatus, CaseStatus>> = { [CaseStatus.OPTIONS_DELIVERED]: CaseStatus.OPTION_MAPPING };
+
 /** Whether the diagram has an edge from `from` to `to`, guards aside. */
 export function hasEdge(from: CaseState, to: CaseStatus): boolean {
   if (to === CaseStatus.WITHDRAWN) return from.status !== CaseStatus.CLOSED && from.status !== CaseStatus.WITHDRAWN;
   if (from.status === CaseStatus.ON_HOLD) return to === from.heldFrom;
   if (to === CaseStatus.ON_HOLD) return isActive(from.status);
+  if (REOPEN[from.status] === to) return true;
   const index = FORWARD.indexOf(from.status);
   return index >= 0 && index < FORWARD.length - 1 && FORWARD[index + 1] === to;
 }

@@ -81,6 +81,8 @@ describe("decideOperation", () => {
     "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
     "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
     "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
+    // Staff, or the reviewer who proposed the option (the service narrows it).
+    "Mutation.updatePathwayOption": [...STAFF, Role.REVIEWER],
     // Coordinators move cases; patients may withdraw their own (the service narrows it).
     "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
     // The patient, a coordinator or an admin may record or revoke consent.
@@ -265,49 +267,26 @@ describe("canSeeSummary", () => {
 });
 
 describe("canSeeOption", () => {
-  const OPTION_STATUSES = Object.values(OptionStatus) as OptionStatus[];
-  const states: { status: CaseStatus; heldFrom: CaseStatus | null }[] = ALL_STATUSES.flatMap((status): { status: CaseStatus; heldFrom: CaseStatus | null }[] =>
-    status === S.ON_HOLD
-      ? ALL_STATUSES.filter((s) => s !== S.ON_HOLD && s !== S.CLOSED && s !== S.WITHDRAWN).map((heldFrom) => ({ status, heldFrom }))
-      : [{ status, heldFrom: null }],
-  );
+  const delivered = { deliveredAt: new Date("2026-03-01T10:00:00Z") };
+  const notDelivered = { deliveredAt: null };
 
-  test("staff and fully assigned reviewers see every option at every status", () => {
+  test("staff and fully assigned reviewers see every option, delivered or not", () => {
     for (const view of ["STAFF", "REVIEWER_FULL"] as CaseView[]) {
-      for (const st of states) for (const status of OPTION_STATUSES) expect(canSeeOption(view, st, { status })).toBe(true);
+      expect(canSeeOption(view, delivered)).toBe(true);
+      expect(canSeeOption(view, notDelivered)).toBe(true);
     }
   });
 
   test("invited reviewers see no option", () => {
-    for (const st of states) for (const status of OPTION_STATUSES) expect(canSeeOption("REVIEWER_INVITED", st, { status })).toBe(false);
+    expect(canSeeOption("REVIEWER_INVITED", delivered)).toBe(false);
+    expect(canSeeOption("REVIEWER_INVITED", notDelivered)).toBe(false);
   });
 
-  // The patient: only options SELECTED_FOR_PRESENTATION, only from OPTIONS_DELIVERED on.
-  const OWNER_SEES_FROM: { status: CaseStatus; heldFrom: CaseStatus | null; sees: boolean }[] = [
-    { status: S.RECORDS_COLLECTION, heldFrom: null, sees: false },
-    { status: S.CASE_ORGANISATION, heldFrom: null, sees: false },
-    { status: S.TRANSLATION, heldFrom: null, sees: false },
-    { status: S.PATHWAY_ASSESSMENT, heldFrom: null, sees: false },
-    { status: S.OPTION_MAPPING, heldFrom: null, sees: false },
-    { status: S.OPTIONS_DELIVERED, heldFrom: null, sees: true },
-    { status: S.CLOSED, heldFrom: null, sees: true },
-    { status: S.ON_HOLD, heldFrom: S.RECORDS_COLLECTION, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.CASE_ORGANISATION, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.TRANSLATION, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.PATHWAY_ASSESSMENT, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.OPTION_MAPPING, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.OPTIONS_DELIVERED, sees: true },
-    { status: S.ON_HOLD, heldFrom: null, sees: false },
-  ];
-
-  test.each(OWNER_SEES_FROM.map((row) => [row.status, row.heldFrom, row.sees] as const))(
-    "the patient, case %s (held from %s), selected option visible: %s",
-    (status, heldFrom, sees) => {
-      expect(canSeeOption("OWNER", { status, heldFrom }, { status: OptionStatus.SELECTED_FOR_PRESENTATION })).toBe(sees);
-      expect(canSeeOption("OWNER", { status, heldFrom }, { status: OptionStatus.PROPOSED })).toBe(false);
-      expect(canSeeOption("OWNER", { status, heldFrom }, { status: OptionStatus.SET_ASIDE })).toBe(false);
-    },
-  );
+  // The patient: exactly what a delivery gave them, whatever the case's status since.
+  test("the patient sees delivered options only", () => {
+    expect(canSeeOption("OWNER", delivered)).toBe(true);
+    expect(canSeeOption("OWNER", notDelivered)).toBe(false);
+  });
 });
 
 describe("canSeeAssignment", () => {
@@ -365,14 +344,6 @@ describe("canSeeOpinion", () => {
     expect(canSeeOpinion("OWNER", patient, byOther, false)).toBe(false);
     expect(canSeeOpinion("OWNER", patient, byOther, true)).toBe(false);
   });
-});
-
-test("options once delivered stay with the patient, even when the case is withdrawn afterwards", () => {
-  const selected = { status: OptionStatus.SELECTED_FOR_PRESENTATION };
-  const withdrawn = { status: CaseStatus.WITHDRAWN, heldFrom: null };
-  expect(canSeeOption("OWNER", withdrawn, selected)).toBe(false);
-  expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, selected)).toBe(true);
-  expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, { status: OptionStatus.PROPOSED })).toBe(false);
 });
 
 test("a patient's file: staff see every one, a patient their own, reviewers and the anonymous none", () => {
