@@ -33,6 +33,8 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.saveCaseSummary": [Role.COORDINATOR],
   "Mutation.publishCaseSummary": [Role.COORDINATOR],
   "Mutation.inviteReviewer": [Role.COORDINATOR],
+  // Who invites may cancel an invitation.
+  "Mutation.cancelInvitation": [Role.COORDINATOR],
   "Mutation.respondToInvitation": [Role.REVIEWER],
   "Mutation.submitReview": [Role.REVIEWER],
   "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
@@ -67,6 +69,9 @@ export function patientFileView(viewer: Viewer | null, patientId: string): "STAF
   if (isStaff(viewer)) return "STAFF";
   return viewer.patientId === patientId ? "OWNER" : null;
 }
+
+/** An invitation that ended without a review (declined, or cancelled by staff): the reviewer sees nothing, and may be invited again. */
+export const invitationEnded = (status: AssignmentStatus) => status === AssignmentStatus.DECLINED || status === AssignmentStatus.CANCELLED;
 
 /** A reviewer's list of assignments is read by the reviewer and by staff. */
 export const canSeeReviewerAssignments = (viewer: Viewer | null, reviewerId: string) => viewer !== null && (isStaff(viewer) || viewer.reviewerId === reviewerId);
@@ -156,7 +161,7 @@ export function canSeeOpinion(view: CaseView, viewer: Viewer, assignment: { revi
 const INVITED_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
 
 /** The review team's working events: a patient sees their results (delivered options), not their drafting. */
-const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.INVITATION_CANCELLED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
 
 const ALL_EVENT_TYPES = Object.values(CaseEventType);
 

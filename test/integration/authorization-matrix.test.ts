@@ -62,6 +62,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.publishCaseSummary @B":            [F,    A,    F,   F,    F,   F,    U],
   "Mutation.inviteReviewer @A":                [F,    A,    F,   F,    F,   F,    U],
   "Mutation.inviteReviewer @B":                [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.cancelInvitation @A":              [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.cancelInvitation @B":              [F,    A,    F,   F,    F,   F,    U],
   "Mutation.respondToInvitation @A":           [F,    F,    A,   N,    F,   F,    U],
   "Mutation.respondToInvitation @B":           [F,    F,    N,   N,    F,   F,    U],
   "Mutation.submitReview @A":                  [F,    F,    A,   N,    F,   F,    U],
@@ -405,7 +407,8 @@ const OPERATIONS: Operation[] = [
       const created = ok(
         await server.gql(
           `mutation($input: CreateUserInput!) { createUser(input: $input) { reviewer { id } } }`,
-          { input: { email: freshEmail("reviewer"), displayName: "Dr Fresh", role: "REVIEWER", reviewer: { institution: "Hôpital Partenaire", country: "FR", specialties: ["Oncology"], languages: ["EN"] } } },
+          // In a country the patient's consent covers: an invitation elsewhere is refused as bad input.
+          { input: { email: freshEmail("reviewer"), displayName: "Dr Fresh", role: "REVIEWER", reviewer: { institution: "Partner Hospital", country: world[target!].country, specialties: ["Oncology"], languages: ["EN"] } } },
           f.admin.token,
         ),
       ).createUser;
@@ -470,6 +473,21 @@ const OPERATIONS: Operation[] = [
       variables: { id: await build.proposeOption(world[target!].caseId, "Watchful waiting") },
       check: (data) => (data.status === "SET_ASIDE" ? [] : ["status unchanged"]),
     }),
+  },
+  {
+    field: "Mutation.cancelInvitation",
+    targets: BOTH,
+    // A fresh case of the target's patient, with its reviewer's country's colleague invited.
+    prepare: async ({ target }) => {
+      const fresh = await freshCase(target!);
+      const invitee = target === "A" ? f.reviewerZh : f.reviewerUs;
+      return {
+        query: `mutation($id: ID!) { cancelInvitation(assignmentId: $id) { id status } }`,
+        variables: { id: await build.invite(fresh.id, invitee.reviewerId) },
+        check: (data) => (data.status === "CANCELLED" ? [] : ["not cancelled"]),
+        cleanup: () => withdrawIfOpen(fresh.id),
+      };
+    },
   },
   {
     field: "Mutation.updatePathwayOption",

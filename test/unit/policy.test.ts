@@ -8,6 +8,7 @@ import {
   canSeeIdentity,
   canSeeOpinion,
   canSeeOption,
+  invitationEnded,
   canSeeRecord,
   canSeeSummary,
   caseView,
@@ -76,6 +77,7 @@ describe("decideOperation", () => {
     "Mutation.saveCaseSummary": [Role.COORDINATOR],
     "Mutation.publishCaseSummary": [Role.COORDINATOR],
     "Mutation.inviteReviewer": [Role.COORDINATOR],
+    "Mutation.cancelInvitation": [Role.COORDINATOR],
     "Mutation.respondToInvitation": [Role.REVIEWER],
     "Mutation.submitReview": [Role.REVIEWER],
     "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
@@ -189,6 +191,8 @@ describe("caseView", () => {
       [AssignmentStatus.ACCEPTED, "REVIEWER_FULL"],
       [AssignmentStatus.SUBMITTED, "REVIEWER_FULL"],
       [AssignmentStatus.DECLINED, null],
+      // A cancelled invitation is treated like a declined one: nothing.
+      [AssignmentStatus.CANCELLED, null],
       [null, null],
     ] as [AssignmentStatus | null, CaseView | null][])("assignment %s gives %s", (assignment, expected) => {
       expect(caseView(reviewer, facts({ viewerAssignmentStatus: assignment }))).toBe(expected);
@@ -312,6 +316,7 @@ describe("canSeeAssignment", () => {
   test.each([
     [AssignmentStatus.INVITED, false],
     [AssignmentStatus.DECLINED, false],
+    [AssignmentStatus.CANCELLED, false],
     [AssignmentStatus.ACCEPTED, true],
     [AssignmentStatus.SUBMITTED, true],
   ])("the patient sees who reviews: %s -> %s", (status, expected) => {
@@ -364,12 +369,16 @@ test("a reviewer's assignments are read by that reviewer and by staff only", () 
   expect(canSeeReviewerAssignments(null, "reviewer-1")).toBe(false);
 });
 
+test("an invitation ended without a review (declined, cancelled) may be sent again; no other", () => {
+  expect((Object.values(AssignmentStatus) as AssignmentStatus[]).filter(invitationEnded).sort()).toEqual([AssignmentStatus.CANCELLED, AssignmentStatus.DECLINED]);
+});
+
 describe("canSeeEvent", () => {
   const INVITED_SEES: CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
   const ALL_TYPES = Object.values(CaseEventType) as CaseEventType[];
 
   // The review team's working events stay with the team; the patient sees the rest.
-  const OWNER_MISSES: CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+  const OWNER_MISSES: CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.INVITATION_CANCELLED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
 
   test.each(ALL_TYPES)("%s", (type) => {
     expect(canSeeEvent("STAFF", { type })).toBe(true);
