@@ -176,6 +176,12 @@ export function canSeeEvent(view: CaseView, event: { type: CaseEventType }): boo
   return visibleEventTypes(view).includes(event.type);
 }
 
+/** Who may move a case, and where: coordinators along every edge; the patient who owns it only to WITHDRAWN; nobody else. */
+export function canMoveCase(viewer: Viewer, view: CaseView, to: CaseStatus): boolean {
+  if (viewer.role === Role.COORDINATOR) return true;
+  return view === "OWNER" && to === CaseStatus.WITHDRAWN;
+}
+
 /** Where a reviewer may write (comments, options): only with the whole case in view. */
 export const canContribute = (view: CaseView) => view === "STAFF" || view === "REVIEWER_FULL";
 

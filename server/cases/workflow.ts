@@ -1,18 +1,11 @@
-import { CaseStatus } from "../common/enums.js";
+import { CaseStatus, type TransitionRequirement } from "../common/enums.js";
 
 /**
  * The case status machine of DESIGN.md, pure: services gather the facts, this
  * decides. Forward edges carry guards; ON_HOLD resumes only to where it came from.
  */
 
-export type Requirement =
-  | "MEDICAL_RECORD"
-  | "PUBLISHED_SUMMARY"
-  | "PUBLISHED_TRANSLATION"
-  | "ACTIVE_CONSENT"
-  | "ACCEPTED_REVIEWER"
-  | "SUBMITTED_REVIEW"
-  | "OPTION_FOR_PRESENTATION";
+export type Requirement = `${TransitionRequirement}`;
 
 export interface GuardFacts {
   recordCount: number;
@@ -103,14 +96,24 @@ export function hasEdge(from: CaseState, to: CaseStatus): boolean {
   return index >= 0 && index < FORWARD.length - 1 && FORWARD[index + 1] === to;
 }
 
+/** Putting a case on hold takes a note saying why. */
+export const requiresNote = (to: CaseStatus) => to === CaseStatus.ON_HOLD;
+
+export interface TransitionOption {
+  to: CaseStatus;
+  /** What the target's guard still lacks (empty: planTransition accepts it, given a note where requiresNote). */
+  missing: Requirement[];
+}
+
+/** Every edge of the diagram from `from`, each with its guard evaluated: what planTransition would answer for each. */
+export function transitionOptions(from: CaseState, facts: GuardFacts): TransitionOption[] {
+  return (Object.values(CaseStatus) as CaseStatus[]).filter((to) => hasEdge(from, to)).map((to) => ({ to, missing: unmetRequirements(to, facts) }));
+}
+
 export function planTransition(from: CaseState, to: CaseStatus, facts: GuardFacts, note: string | null): TransitionPlan {
   if (!hasEdge(from, to)) return { ok: false, reason: "NO_SUCH_EDGE", missing: [] };
-  if (to === CaseStatus.ON_HOLD) {
-    if (!note || note.trim() === "") return { ok: false, reason: "NOTE_REQUIRED", missing: [] };
-    return { ok: true, next: { status: CaseStatus.ON_HOLD, heldFrom: from.status } };
-  }
-  if (to === CaseStatus.WITHDRAWN) return { ok: true, next: { status: to, heldFrom: null } };
   const missing = unmetRequirements(to, facts);
   if (missing.length > 0) return { ok: false, reason: "GUARD", missing };
-  return { ok: true, next: { status: to, heldFrom: null } };
+  if (requiresNote(to) && (!note || note.trim() === "")) return { ok: false, reason: "NOTE_REQUIRED", missing: [] };
+  return { ok: true, next: to === CaseStatus.ON_HOLD ? { status: to, heldFrom: from.status } : { status: to, heldFrom: null } };
 }

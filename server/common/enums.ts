@@ -56,6 +56,17 @@ export enum OptionStatus { PROPOSED = "PROPOSED", SELECTED_FOR_PRESENTATION = "S
 
 export enum Complexity { LOW = "LOW", MEDIUM = "MEDIUM", HIGH = "HIGH" }
 
+/** What a forward step of the workflow requires (TRANSITION_NOT_ALLOWED's extensions.missing, Case.allowedTransitions). */
+export enum TransitionRequirement {
+  MEDICAL_RECORD = "MEDICAL_RECORD",
+  PUBLISHED_SUMMARY = "PUBLISHED_SUMMARY",
+  PUBLISHED_TRANSLATION = "PUBLISHED_TRANSLATION",
+  ACTIVE_CONSENT = "ACTIVE_CONSENT",
+  ACCEPTED_REVIEWER = "ACCEPTED_REVIEWER",
+  SUBMITTED_REVIEW = "SUBMITTED_REVIEW",
+  OPTION_FOR_PRESENTATION = "OPTION_FOR_PRESENTATION",
+}
+
 export enum ConsentScope { CROSS_BORDER_REVIEW = "CROSS_BORDER_REVIEW" }
 
 export enum CaseEventType {
@@ -86,6 +97,7 @@ registerEnumType(PathwayKind, { name: "PathwayKind" });
 registerEnumType(OptionStatus, { name: "OptionStatus" });
 registerEnumType(Complexity, { name: "Complexity" });
 registerEnumType(ConsentScope, { name: "ConsentScope" });
+registerEnumType(TransitionRequirement, { name: "TransitionRequirement" });
 registerEnumType(CaseEventType, { name: "CaseEventType" });
 
 export const values = <T extends object>(e: T): string[] => Object.values(e) as string[];

@@ -8,6 +8,7 @@ import {
   canSeeIdentity,
   canSeeOpinion,
   canSeeOption,
+  canMoveCase,
   invitationEnded,
   canSeeRecord,
   canSeeSummary,
@@ -371,6 +372,16 @@ test("a reviewer's assignments are read by that reviewer and by staff only", () 
 
 test("an invitation ended without a review (declined, cancelled) may be sent again; no other", () => {
   expect((Object.values(AssignmentStatus) as AssignmentStatus[]).filter(invitationEnded).sort()).toEqual([AssignmentStatus.CANCELLED, AssignmentStatus.DECLINED]);
+});
+
+test("coordinators move a case along every edge, its owner only withdraws it, nobody else moves it", () => {
+  for (const to of ALL_STATUSES) {
+    expect(canMoveCase(coordinator, "STAFF", to)).toBe(true);
+    expect(canMoveCase(admin, "STAFF", to)).toBe(false);
+    expect(canMoveCase(patient, "OWNER", to)).toBe(to === S.WITHDRAWN);
+    expect(canMoveCase(reviewer, "REVIEWER_FULL", to)).toBe(false);
+    expect(canMoveCase(reviewer, "REVIEWER_INVITED", to)).toBe(false);
+  }
 });
 
 describe("canSeeEvent", () => {

@@ -1,5 +1,5 @@
 import { CaseStatus } from "../../server/common/enums";
-import { hasEdge, isActive, isTerminal, optionsFrozen, planTransition, unmetRequirements, type CaseState, type GuardFacts, type Requirement } from "../../server/cases/workflow";
+import { hasEdge, isActive, isTerminal, optionsFrozen, planTransition, transitionOptions, unmetRequirements, type CaseState, type GuardFacts, type Requirement } from "../../server/cases/workflow";
 
 /**
  * The case status machine of DESIGN.md ("The workflow (case status)"), checked
@@ -386,5 +386,26 @@ describe("optionsFrozen", () => {
   });
   test.each(OPEN.map((st) => [`${st.status}/${st.heldFrom}`, st] as const))("%s: options may change", (_label, st) => {
     expect(optionsFrozen(st)).toBe(false);
+  });
+});
+
+describe("transitionOptions", () => {
+  const FROM_STATES: CaseState[] = [
+    ...(Object.keys(EXPECTED_EDGES) as CaseStatus[]).map((s) => state(s)),
+    ...(Object.keys(EXPECTED_EDGES_FROM_HOLD) as CaseStatus[]).map((s) => held(s)),
+  ];
+  const expectedTargets = (from: CaseState) =>
+    from.status === S.ON_HOLD ? EXPECTED_EDGES_FROM_HOLD[from.heldFrom!] : EXPECTED_EDGES[from.status as Exclude<CaseStatus, CaseStatus.ON_HOLD>];
+
+  test.each(FROM_STATES.map((from) => [`${from.status}/${from.heldFrom}`, from] as const))("%s: every edge, each with exactly what planTransition answers", (_label, from) => {
+    for (const facts of [EMPTY, FULL, ...Object.values(ONLY_FOR)]) {
+      const options = transitionOptions(from, facts);
+      expect(sorted(options.map((o) => o.to))).toEqual(sorted(expectedTargets(from)));
+      for (const option of options) {
+        const plan = planTransition(from, option.to, facts, "a reason");
+        expect(plan.ok ? [] : plan.missing).toEqual(option.missing);
+        expect(option.missing.length === 0).toBe(plan.ok);
+      }
+    }
   });
 });
