@@ -31,6 +31,6 @@ export class CaseEntity {
   openedBy?: UserEntity;
   @CreatedAt() openedAt!: Date;
   @Timestamp() updatedAt!: Date;
-  /** When the options were first delivered: the patient keeps them, whatever happens to the case after. */
+  /** When options were first delivered; which ones the patient has is each option's deliveredAt. */
   @Timestamp({ nullable: true }) optionsDeliveredAt!: Date | null;
 }
