@@ -40,8 +40,8 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
-  // Staff, or the reviewer who proposed the option (the service narrows it).
-  "Mutation.updatePathwayOption": [Role.ADMIN, Role.COORDINATOR, Role.REVIEWER],
+  // Coordinators, or the reviewer who proposed the option (the service narrows it).
+  "Mutation.updatePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.recordConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
   "Mutation.revokeConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],

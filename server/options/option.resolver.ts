@@ -12,7 +12,7 @@ export class OptionResolver {
     return PathwayOptionType.from(await proposePathwayOption(ctx, input));
   }
 
-  @Mutation(() => PathwayOptionType, { description: "Edits an option's text before delivery: staff, or the reviewer who proposed it." })
+  @Mutation(() => PathwayOptionType, { description: "Edits an option's text before delivery: coordinators, or the reviewer who proposed it." })
   async updatePathwayOption(
     @Ctx() ctx: RequestContext,
     @Arg("id", () => ID) id: string,

@@ -1,9 +1,9 @@
 import type { EntityManager } from "typeorm";
-import { canContribute, canSeeOption, isStaff } from "../auth/policy.js";
+import { canContribute, canSeeOption } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
-import { CaseEventType, OptionStatus } from "../common/enums.js";
+import { CaseEventType, OptionStatus, Role } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
@@ -55,7 +55,7 @@ export async function proposePathwayOption(ctx: RequestContext, input: ProposePa
 }
 
 /**
- * An option's text, before delivery: by staff, or by the reviewer who proposed it. Omitted
+ * An option's text, before delivery: by a coordinator, or by the reviewer who proposed it. Omitted
  * fields keep their value; evidence and eligibility take null to clear them. Text the
  * patient received never changes: a delivered option is replaced by a new one.
  */
@@ -69,8 +69,8 @@ export async function updatePathwayOption(ctx: RequestContext, id: string, input
     const { row: caseRow, view, item: option } = await lockOpenCaseOf(ctx, manager, PathwayOptionEntity, id, "PathwayOption");
     const viewer = ctx.viewer!;
     if (!canSeeOption(view, option)) throw new NotFoundError("PathwayOption");
-    if (!isStaff(viewer) && !(canContribute(view) && option.proposedByUserId === viewer.userId)) {
-      throw new ForbiddenError("Only staff and the reviewer who proposed an option may edit it");
+    if (viewer.role !== Role.COORDINATOR && !(canContribute(view) && option.proposedByUserId === viewer.userId)) {
+      throw new ForbiddenError("Only coordinators and the reviewer who proposed an option may edit it");
     }
     assertOptionsOpen(caseRow, "id");
     if (option.deliveredAt) throw new BadUserInputError("id", "This option was delivered to the patient: its text stays as delivered; propose a new option instead");

@@ -74,8 +74,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.proposePathwayOption @B":          [F,    A,    N,   N,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @A":        [F,    A,    F,   F,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @B":        [F,    A,    F,   F,    F,   F,    U],
-  "Mutation.updatePathwayOption @A":           [A,    A,    A,   N,    F,   F,    U],
-  "Mutation.updatePathwayOption @B":           [A,    A,    N,   N,    F,   F,    U],
+  "Mutation.updatePathwayOption @A":           [F,    A,    A,   N,    F,   F,    U],
+  "Mutation.updatePathwayOption @B":           [F,    A,    N,   N,    F,   F,    U],
   "Mutation.transitionCase#withdraw @A":       [F,    A,    F,   F,    A,   N,    U],
   "Mutation.transitionCase#withdraw @B":       [F,    A,    F,   F,    N,   A,    U],
   "Mutation.transitionCase#hold @A":           [F,    A,    F,   F,    F,   N,    U],
@@ -492,7 +492,7 @@ const OPERATIONS: Operation[] = [
   {
     field: "Mutation.updatePathwayOption",
     targets: BOTH,
-    // An option proposed by the case's own reviewer: staff and that reviewer may edit it.
+    // An option proposed by the case's own reviewer: coordinators and that reviewer may edit it.
     prepare: async ({ target }) => ({
       query: `mutation($id: ID!, $input: UpdatePathwayOptionInput!) { updatePathwayOption(id: $id, input: $input) { id title } }`,
       variables: { id: await build.proposeOption(world[target!].caseId, "Second biopsy", world[target!].reviewer.token), input: { title: "Repeat biopsy" } },

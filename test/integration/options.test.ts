@@ -102,7 +102,7 @@ describe("delivered options are frozen", () => {
 });
 
 describe("updatePathwayOption", () => {
-  test("staff edit an option's text before delivery: omitted fields stay, null clears, an event and an audit entry are written", async () => {
+  test("coordinators edit an option's text before delivery: omitted fields stay, null clears, an event and an audit entry are written", async () => {
     const { caseId, optionId } = await mappingCase();
     const before = (await eventsOf(caseId)).length;
     const edited = ok(await update(optionId, { description: "Targeted therapy for eight weeks, then surgery.", evidence: null, complexity: "HIGH" })).updatePathwayOption;
@@ -143,5 +143,6 @@ describe("updatePathwayOption", () => {
     expect(failure(await update(optionId, { title: "Mine now" }, f.reviewerEn.token)).code).toBe("FORBIDDEN");
     expect(failure(await update(ownId, { title: "Not my case" }, f.reviewerZh.token)).code).toBe("NOT_FOUND");
     expect(failure(await update(ownId, { title: "Patients do not edit" }, f.patient.token)).code).toBe("FORBIDDEN");
+    expect(failure(await update(ownId, { title: "Admins do no case work" }, f.admin.token)).code).toBe("FORBIDDEN");
   });
 });

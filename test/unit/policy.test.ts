@@ -84,8 +84,8 @@ describe("decideOperation", () => {
     "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
     "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
     "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
-    // Staff, or the reviewer who proposed the option (the service narrows it).
-    "Mutation.updatePathwayOption": [...STAFF, Role.REVIEWER],
+    // Coordinators, or the reviewer who proposed the option (the service narrows it).
+    "Mutation.updatePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
     // Coordinators move cases; patients may withdraw their own (the service narrows it).
     "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
     // The patient, a coordinator or an admin may record or revoke consent.
