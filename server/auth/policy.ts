@@ -1,4 +1,4 @@
-import { AssignmentStatus, CaseEventType, CaseStatus, OptionStatus, Role } from "../common/enums.js";
+import { AssignmentStatus, CaseEventType, CaseStatus, Role } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
 import type { Viewer } from "./viewer.js";
 
@@ -38,11 +38,15 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.saveCaseSummary": [Role.COORDINATOR],
   "Mutation.publishCaseSummary": [Role.COORDINATOR],
   "Mutation.inviteReviewer": [Role.COORDINATOR],
+  // Who invites may cancel an invitation.
+  "Mutation.cancelInvitation": [Role.COORDINATOR],
   "Mutation.respondToInvitation": [Role.REVIEWER],
   "Mutation.submitReview": [Role.REVIEWER],
   "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
+  // Coordinators, or the reviewer who proposed the option (the service narrows it).
+  "Mutation.updatePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.recordConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
   "Mutation.revokeConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
@@ -70,6 +74,9 @@ export function patientFileView(viewer: Viewer | null, patientId: string): "STAF
   if (isStaff(viewer)) return "STAFF";
   return viewer.patientId === patientId ? "OWNER" : null;
 }
+
+/** An invitation that ended without a review (declined, or cancelled by staff): the reviewer sees nothing, and may be invited again. */
+export const invitationEnded = (status: AssignmentStatus) => status === AssignmentStatus.DECLINED || status === AssignmentStatus.CANCELLED;
 
 /** A reviewer's list of assignments is read by the reviewer and by staff. */
 export const canSeeReviewerAssignments = (viewer: Viewer | null, reviewerId: string) => viewer !== null && (isStaff(viewer) || viewer.reviewerId === reviewerId);
@@ -135,19 +142,12 @@ export function canSeeSummary(view: CaseView, summary: { publishedAt: Date | nul
 export const canSeeComments = (view: CaseView) => sees(view, "STAFF", "REVIEWER_FULL");
 
 /**
- * Patients see options only once delivered, and only those selected for presentation;
- * once delivered they keep them (a case withdrawn afterwards included).
+ * Patients see the options a delivery gave them (and keep them, a case withdrawn or
+ * reopened afterwards included); nothing of option mapping before or between deliveries.
  */
-export function canSeeOption(
-  view: CaseView,
-  facts: Pick<CaseFacts, "status" | "heldFrom"> & { optionsDeliveredAt?: Date | null },
-  option: { status: OptionStatus },
-): boolean {
+export function canSeeOption(view: CaseView, option: { deliveredAt: Date | null }): boolean {
   if (sees(view, "STAFF", "REVIEWER_FULL")) return true;
-  if (view !== "OWNER" || option.status !== OptionStatus.SELECTED_FOR_PRESENTATION) return false;
-  if (facts.optionsDeliveredAt) return true;
-  const reached = facts.status === CaseStatus.ON_HOLD ? facts.heldFrom : facts.status;
-  return reached === CaseStatus.OPTIONS_DELIVERED || reached === CaseStatus.CLOSED;
+  return view === "OWNER" && option.deliveredAt !== null;
 }
 
 /** An INVITED reviewer sees only their own invitation; patients see who reviews, not what they wrote. */
@@ -166,7 +166,7 @@ export function canSeeOpinion(view: CaseView, viewer: Viewer, assignment: { revi
 const INVITED_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
 
 /** The review team's working events: a patient sees their results (delivered options), not their drafting. */
-const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.INVITATION_CANCELLED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
 
 const ALL_EVENT_TYPES = Object.values(CaseEventType);
 
@@ -179,6 +179,12 @@ export function visibleEventTypes(view: CaseView): readonly CaseEventType[] {
 
 export function canSeeEvent(view: CaseView, event: { type: CaseEventType }): boolean {
   return visibleEventTypes(view).includes(event.type);
+}
+
+/** Who may move a case, and where: coordinators along every edge; the patient who owns it only to WITHDRAWN; nobody else. */
+export function canMoveCase(viewer: Viewer, view: CaseView, to: CaseStatus): boolean {
+  if (viewer.role === Role.COORDINATOR) return true;
+  return view === "OWNER" && to === CaseStatus.WITHDRAWN;
 }
 
 /** Where a reviewer may write (comments, options): only with the whole case in view. */

@@ -11,20 +11,22 @@ import type { CaseFilter } from "./case.input.js";
 
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * A cursor names the last case returned; the next page starts after that case's place in
+ * the order (opened_at, id), which no change to a case moves, so a client paging while
+ * cases change sees each case once. Its exact opened_at (microseconds, beyond a JS Date)
+ * is read from the row, inside the page's statement.
+ */
 interface Cursor {
-  updatedAt: string;
   id: string;
 }
 
-const encodeCursor = (row: CaseEntity) => Buffer.from(JSON.stringify({ updatedAt: row.updatedAt.toISOString(), id: row.id })).toString("base64url");
+const encodeCursor = (row: CaseEntity) => Buffer.from(JSON.stringify({ id: row.id })).toString("base64url");
 
 function decodeCursor(after: string): Cursor {
   try {
     const cursor = JSON.parse(Buffer.from(after, "base64url").toString("utf8")) as Cursor;
-    const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-    if (typeof cursor.id === "string" && isUuid(cursor.id) && typeof cursor.updatedAt === "string" && isoInstant.test(cursor.updatedAt) && !Number.isNaN(Date.parse(cursor.updatedAt))) {
-      return cursor;
-    }
+    if (typeof cursor.id === "string" && isUuid(cursor.id)) return { id: cursor.id };
   } catch {
     // fall through to the error below
   }
@@ -79,12 +81,11 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | null |
   const base = ctx.db.getRepository(CaseEntity).createQueryBuilder("c");
   scopeToViewer(ctx, base);
   applyFilter(ctx, base, filter);
-  // Cursors carry milliseconds (what a JS Date holds), so the order compares at that precision too.
-  const sortKey = "date_trunc('milliseconds', c.updated_at)";
-  const page = base.clone().orderBy(sortKey, "DESC").addOrderBy("c.id", "DESC").limit(first + 1);
+  // Newest opened first; the row comparison follows ix_medical_case_opened.
+  const page = base.clone().orderBy("c.opened_at", "DESC").addOrderBy("c.id", "DESC").limit(first + 1);
   if (after) {
     const cursor = decodeCursor(after);
-    page.andWhere(`(${sortKey}, c.id) < (:cursorAt, :cursorId)`, { cursorAt: cursor.updatedAt, cursorId: cursor.id });
+    page.andWhere(`(c.opened_at, c.id) < (SELECT m.opened_at, m.id FROM medical_case m WHERE m.id = :cursorId)`, { cursorId: cursor.id });
   }
   const [rows, totalCount] = await Promise.all([page.getMany(), base.getCount()]);
   const pageRows = rows.slice(0, first);

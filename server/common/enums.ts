@@ -40,7 +40,8 @@ export enum SummarySection {
   GENERAL = "GENERAL",
 }
 
-export enum AssignmentStatus { INVITED = "INVITED", ACCEPTED = "ACCEPTED", DECLINED = "DECLINED", SUBMITTED = "SUBMITTED" }
+/** CANCELLED: staff withdrew an invitation before it was answered; like DECLINED, the reviewer sees nothing of the case. */
+export enum AssignmentStatus { INVITED = "INVITED", ACCEPTED = "ACCEPTED", DECLINED = "DECLINED", SUBMITTED = "SUBMITTED", CANCELLED = "CANCELLED" }
 
 export enum PathwayKind {
   CONFIRM_CURRENT_PLAN = "CONFIRM_CURRENT_PLAN",
@@ -55,6 +56,17 @@ export enum OptionStatus { PROPOSED = "PROPOSED", SELECTED_FOR_PRESENTATION = "S
 
 export enum Complexity { LOW = "LOW", MEDIUM = "MEDIUM", HIGH = "HIGH" }
 
+/** What a forward step of the workflow requires (TRANSITION_NOT_ALLOWED's extensions.missing, Case.allowedTransitions). */
+export enum TransitionRequirement {
+  MEDICAL_RECORD = "MEDICAL_RECORD",
+  PUBLISHED_SUMMARY = "PUBLISHED_SUMMARY",
+  PUBLISHED_TRANSLATION = "PUBLISHED_TRANSLATION",
+  ACTIVE_CONSENT = "ACTIVE_CONSENT",
+  ACCEPTED_REVIEWER = "ACCEPTED_REVIEWER",
+  SUBMITTED_REVIEW = "SUBMITTED_REVIEW",
+  OPTION_FOR_PRESENTATION = "OPTION_FOR_PRESENTATION",
+}
+
 export enum ConsentScope { CROSS_BORDER_REVIEW = "CROSS_BORDER_REVIEW" }
 
 export enum CaseEventType {
@@ -68,6 +80,7 @@ export enum CaseEventType {
   SUMMARY_PUBLISHED = "SUMMARY_PUBLISHED",
   REVIEWER_INVITED = "REVIEWER_INVITED",
   INVITATION_ANSWERED = "INVITATION_ANSWERED",
+  INVITATION_CANCELLED = "INVITATION_CANCELLED",
   REVIEW_SUBMITTED = "REVIEW_SUBMITTED",
   COMMENT_ADDED = "COMMENT_ADDED",
   OPTION_PROPOSED = "OPTION_PROPOSED",
@@ -105,6 +118,7 @@ registerEnumType(PathwayKind, { name: "PathwayKind" });
 registerEnumType(OptionStatus, { name: "OptionStatus" });
 registerEnumType(Complexity, { name: "Complexity" });
 registerEnumType(ConsentScope, { name: "ConsentScope" });
+registerEnumType(TransitionRequirement, { name: "TransitionRequirement" });
 registerEnumType(CaseEventType, { name: "CaseEventType" });
 registerEnumType(AccessKind, { name: "AccessKind", description: "What an access log entry says happened to the patient's file; stable, for clients that word it themselves." });
 

@@ -70,6 +70,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.publishCaseSummary @B":            [F,    A,    F,   F,    F,   F,    U],
   "Mutation.inviteReviewer @A":                [F,    A,    F,   F,    F,   F,    U],
   "Mutation.inviteReviewer @B":                [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.cancelInvitation @A":              [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.cancelInvitation @B":              [F,    A,    F,   F,    F,   F,    U],
   "Mutation.respondToInvitation @A":           [F,    F,    A,   N,    F,   F,    U],
   "Mutation.respondToInvitation @B":           [F,    F,    N,   N,    F,   F,    U],
   "Mutation.submitReview @A":                  [F,    F,    A,   N,    F,   F,    U],
@@ -80,6 +82,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.proposePathwayOption @B":          [F,    A,    N,   N,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @A":        [F,    A,    F,   F,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @B":        [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePathwayOption @A":           [F,    A,    A,   N,    F,   F,    U],
+  "Mutation.updatePathwayOption @B":           [F,    A,    N,   N,    F,   F,    U],
   "Mutation.transitionCase#withdraw @A":       [F,    A,    F,   F,    A,   N,    U],
   "Mutation.transitionCase#withdraw @B":       [F,    A,    F,   F,    N,   A,    U],
   "Mutation.transitionCase#hold @A":           [F,    A,    F,   F,    F,   N,    U],
@@ -467,7 +471,8 @@ const OPERATIONS: Operation[] = [
       const created = ok(
         await server.gql(
           `mutation($input: CreateUserInput!) { createUser(input: $input) { reviewer { id } } }`,
-          { input: { email: freshEmail("reviewer"), displayName: "Dr Fresh", role: "REVIEWER", reviewer: { institution: "Hôpital Partenaire", country: "FR", specialties: ["Oncology"], languages: ["EN"] } } },
+          // In a country the patient's consent covers: an invitation elsewhere is refused as bad input.
+          { input: { email: freshEmail("reviewer"), displayName: "Dr Fresh", role: "REVIEWER", reviewer: { institution: "Partner Hospital", country: world[target!].country, specialties: ["Oncology"], languages: ["EN"] } } },
           f.admin.token,
         ),
       ).createUser;
@@ -531,6 +536,31 @@ const OPERATIONS: Operation[] = [
       query: `mutation($id: ID!) { setPathwayOptionStatus(id: $id, status: SET_ASIDE) { id status } }`,
       variables: { id: await build.proposeOption(world[target!].caseId, "Watchful waiting") },
       check: (data) => (data.status === "SET_ASIDE" ? [] : ["status unchanged"]),
+    }),
+  },
+  {
+    field: "Mutation.cancelInvitation",
+    targets: BOTH,
+    // A fresh case of the target's patient, with its reviewer's country's colleague invited.
+    prepare: async ({ target }) => {
+      const fresh = await freshCase(target!);
+      const invitee = target === "A" ? f.reviewerZh : f.reviewerUs;
+      return {
+        query: `mutation($id: ID!) { cancelInvitation(assignmentId: $id) { id status } }`,
+        variables: { id: await build.invite(fresh.id, invitee.reviewerId) },
+        check: (data) => (data.status === "CANCELLED" ? [] : ["not cancelled"]),
+        cleanup: () => withdrawIfOpen(fresh.id),
+      };
+    },
+  },
+  {
+    field: "Mutation.updatePathwayOption",
+    targets: BOTH,
+    // An option proposed by the case's own reviewer: coordinators and that reviewer may edit it.
+    prepare: async ({ target }) => ({
+      query: `mutation($id: ID!, $input: UpdatePathwayOptionInput!) { updatePathwayOption(id: $id, input: $input) { id title } }`,
+      variables: { id: await build.proposeOption(world[target!].caseId, "Second biopsy", world[target!].reviewer.token), input: { title: "Repeat biopsy" } },
+      check: (data) => (data.title === "Repeat biopsy" ? [] : ["title unchanged"]),
     }),
   },
   {

@@ -160,6 +160,8 @@ interface World {
   commentId: string;
   consentId: string;
   consent2Id: string;
+  /** Invitations on the other patient's case, not answered: cancelInvitation may succeed on them. */
+  cancellableInvitations: string[];
   inviteeUserIds: string[];
   invitationTokens: string[];
   refreshTokens: string[];
@@ -264,6 +266,11 @@ async function buildWorld(): Promise<World> {
     )
   ).recordConsent.id;
 
+  const cancellableInvitations: string[] = [];
+  for (const reviewerId of [f.reviewerUs.reviewerId, f.reviewerZh.reviewerId]) {
+    cancellableInvitations.push((await call(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id } }`, { c: case2Id, r: reviewerId }, coordinator)).inviteReviewer.id);
+  }
+
   const inviteeUserIds: string[] = [];
   const invitationTokens: string[] = [];
   for (let i = 0; i < 3; i++) {
@@ -299,7 +306,7 @@ async function buildWorld(): Promise<World> {
   add("case", ...reviewedCases.map((c) => c.caseId), case2Id);
   add("record", ...reviewedCases.map((c) => c.recordId), unuploadedRecordId);
   add("summary", ...reviewedCases.map((c) => c.summaryId), draftSummaryId);
-  add("assignment", ...reviewedCases.flatMap((c) => [c.accepted, c.invited]));
+  add("assignment", ...reviewedCases.flatMap((c) => [c.accepted, c.invited]), ...cancellableInvitations);
   add("patient", f.patient.patientId, f.otherPatient.patientId);
   add("user", f.admin.userId, f.coordinator.userId, f.patient.userId, f.otherPatient.userId, f.reviewerEn.userId, f.reviewerZh.userId, f.reviewerUs.userId, ...inviteeUserIds);
   add("reviewer", f.reviewerEn.reviewerId, f.reviewerZh.reviewerId, f.reviewerUs.reviewerId);
@@ -316,6 +323,7 @@ async function buildWorld(): Promise<World> {
     commentId,
     consentId,
     consent2Id,
+    cancellableInvitations,
     inviteeUserIds,
     invitationTokens,
     refreshTokens: await sessionTokens(15),
@@ -613,6 +621,10 @@ const SPECS: Record<string, Spec> = {
       return { input: { displayName: row.display_name, reviewer: { institution: row.institution, specialties: row.specialties } } };
     },
   },
+  cancelInvitation: {
+    actors: ["coordinator", "admin", "reviewerZh", "patient"],
+    base: () => fc.record({ assignmentId: fc.constantFrom(...w.cancellableInvitations, ...w.reviewedCases.map((c) => c.accepted)) }),
+  },
   inviteReviewer: {
     actors: ["coordinator", "admin", "reviewerEn", "patient"],
     base: () =>
@@ -748,6 +760,19 @@ const SPECS: Record<string, Spec> = {
         },
       };
     },
+  },
+  updatePathwayOption: {
+    actors: ["reviewerEn", "coordinator", "admin", "reviewerZh", "patient"],
+    idKind: "option",
+    base: () =>
+      fc.record({
+        id: fc.constant(w.optionId),
+        input: fc.record(
+          { title: legalText, description: legalText, evidence: orNull(legalText), eligibility: orNull(legalText), complexity: enumOf("Complexity") },
+          { requiredKeys: [] },
+        ),
+      }),
+    stored: async (result) => ({ input: await one(`SELECT title, description, evidence, eligibility FROM pathway_option WHERE id = $1`, [result.id]) }),
   },
   setPathwayOptionStatus: {
     actors: ["coordinator", "admin", "reviewerEn", "patient"],
