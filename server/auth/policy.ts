@@ -18,6 +18,8 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Query.case": ALL,
   "Query.cases": ALL,
   "Query.patient": ALL,
+  "Query.patients": STAFF,
+  "Query.users": [Role.ADMIN],
   "Query.reviewers": STAFF,
   "Mutation.login": "PUBLIC",
   "Mutation.refreshSession": "PUBLIC",

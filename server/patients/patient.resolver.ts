@@ -5,7 +5,9 @@ import { ConsentType } from "../consents/consent.type.js";
 import { consentsOf } from "../consents/consent.service.js";
 import { CreatePatientInput } from "./patient.input.js";
 import { accessLog, casesOfPatient, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
-import { AccessLogEntryType, PatientType } from "./patient.type.js";
+import { AccessLogEntryType, PatientConnectionType, PatientType } from "./patient.type.js";
+import { listPatients } from "./patient-list.service.js";
+import { toConnection } from "../common/connection.js";
 
 /** Patients are reached only by staff and by the patient themself (findVisiblePatient). */
 @Resolver(() => PatientType)
@@ -13,6 +15,16 @@ export class PatientResolver {
   @Query(() => PatientType, { nullable: true })
   async patient(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<PatientType> {
     return toPatientType(ctx, await findVisiblePatient(ctx, id));
+  }
+
+  @Query(() => PatientConnectionType, { description: "Staff: patients, newest first; `search` matches part of the name, email or a case reference, ignoring case and accents." })
+  async patients(
+    @Ctx() ctx: RequestContext,
+    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<PatientConnectionType> {
+    return toConnection(await listPatients(ctx, search, first ?? 20, after), (row) => toPatientType(ctx, row));
   }
 
   @Mutation(() => PatientType)

@@ -65,9 +65,14 @@ export async function casesOfPatient(ctx: RequestContext, patientId: string): Pr
   return rows.map((row) => ({ row, view }));
 }
 
+/** Notes that the viewer read a patient's identity (written to the audit trail when the request ends). */
+export function notePatientRead(ctx: RequestContext, patientId: string): void {
+  ctx.pendingReads.push({ action: "READ_PATIENT", objectType: "Patient", objectId: patientId, patientId });
+}
+
 /** Decrypts the identifiers for a viewer who may see them, and notes the read for the audit trail. */
 export function toPatientType(ctx: RequestContext, row: PatientEntity): PatientType {
-  ctx.pendingReads.push({ action: "READ_PATIENT", objectType: "Patient", objectId: row.id, patientId: row.id });
+  notePatientRead(ctx, row.id);
   const ring = ctx.runtime.keyRing;
   return Object.assign(new PatientType(), {
     id: row.id,

@@ -39,6 +39,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Query.cases":                               [A,    A,    A,   A,    A,   A,    U],
   "Query.patient @A":                          [A,    A,    N,   N,    A,   N,    U],
   "Query.patient @B":                          [A,    A,    N,   N,    N,   A,    U],
+  "Query.patients":                            [A,    A,    F,   F,    F,   F,    U],
+  "Query.users":                               [A,    F,    F,   F,    F,   F,    U],
   "Query.reviewers":                           [A,    A,    F,   F,    F,   F,    U],
   "Mutation.login":                            [A,    A,    A,   A,    A,   A,    A],
   "Mutation.refreshSession":                   [A,    A,    A,   A,    A,   A,    A],
@@ -284,6 +286,20 @@ const OPERATIONS: Operation[] = [
     field: "Query.patient",
     targets: BOTH,
     prepare: async ({ target }) => ({ query: `query($id: ID!) { patient(id: $id) { id fullName } }`, variables: { id: world[target!].patientId } }),
+  },
+  {
+    field: "Query.patients",
+    prepare: async () => ({
+      query: `{ patients(search: "holloway", first: 100) { edges { node { id fullName } } } }`,
+      check: (data) => (data.edges.some((e: any) => e.node.id === world.A.patientId) ? [] : ["the world's patient is not found by name"]),
+    }),
+  },
+  {
+    field: "Query.users",
+    prepare: async () => ({
+      query: `{ users(role: PATIENT, search: "matrix", first: 100) { edges { node { id role } } } }`,
+      check: (data) => (data.edges.some((e: any) => e.node.id === world.B.patientUserId) && data.edges.every((e: any) => e.node.role === "PATIENT") ? [] : ["the world's patients are not listed"]),
+    }),
   },
   { field: "Query.reviewers", prepare: async () => ({ query: `{ reviewers { id } }` }) },
   {
