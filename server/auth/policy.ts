@@ -29,6 +29,7 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.createUser": [Role.ADMIN],
   "Mutation.updateReviewerProfile": [Role.ADMIN],
   "Mutation.createPatient": STAFF,
+  "Mutation.updatePatient": STAFF,
   "Mutation.openCase": [Role.COORDINATOR],
   "Mutation.addMedicalRecord": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.shareRecordWithReviewers": [Role.COORDINATOR],

@@ -3,8 +3,8 @@ import type { RequestContext } from "../context.js";
 import { CaseType } from "../cases/case.type.js";
 import { ConsentType } from "../consents/consent.type.js";
 import { consentsOf } from "../consents/consent.service.js";
-import { CreatePatientInput } from "./patient.input.js";
-import { accessLog, casesOfPatient, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
+import { CreatePatientInput, UpdatePatientInput } from "./patient.input.js";
+import { accessLog, casesOfPatient, createPatient, findVisiblePatient, toPatientType, updatePatient } from "./patient.service.js";
 import { AccessLogEntryType, PatientConnectionType, PatientType } from "./patient.type.js";
 import { listPatients } from "./patient-list.service.js";
 import { toConnection } from "../common/connection.js";
@@ -30,6 +30,11 @@ export class PatientResolver {
   @Mutation(() => PatientType)
   async createPatient(@Ctx() ctx: RequestContext, @Arg("input") input: CreatePatientInput): Promise<PatientType> {
     return toPatientType(ctx, await createPatient(ctx, input));
+  }
+
+  @Mutation(() => PatientType, { description: "Staff: correct a patient's details; see UpdatePatientInput." })
+  async updatePatient(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string, @Arg("input") input: UpdatePatientInput): Promise<PatientType> {
+    return toPatientType(ctx, await updatePatient(ctx, id, input));
   }
 
   @FieldResolver(() => String)

@@ -52,6 +52,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.updateReviewerProfile @A":         [A,    F,    F,   F,    F,   F,    U],
   "Mutation.updateReviewerProfile @B":         [A,    F,    F,   F,    F,   F,    U],
   "Mutation.createPatient":                    [A,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePatient @A":                 [A,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePatient @B":                 [A,    A,    F,   F,    F,   F,    U],
   "Mutation.openCase @A":                      [F,    A,    F,   F,    F,   F,    U],
   "Mutation.openCase @B":                      [F,    A,    F,   F,    F,   F,    U],
   "Mutation.addMedicalRecord @A":              [F,    A,    F,   F,    A,   N,    U],
@@ -366,6 +368,16 @@ const OPERATIONS: Operation[] = [
     prepare: async () => ({
       query: `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }`,
       variables: { input: { fullName: "Fresh Patient", dateOfBirth: "1966-06-06", email: freshEmail("patient"), preferredLanguage: "EN" } },
+    }),
+  },
+  {
+    field: "Mutation.updatePatient",
+    targets: BOTH,
+    // The patient themself is refused too: staff keep the file (the value given is the one it has).
+    prepare: async ({ target }) => ({
+      query: `mutation($id: ID!, $input: UpdatePatientInput!) { updatePatient(id: $id, input: $input) { id preferredLanguage } }`,
+      variables: { id: world[target!].patientId, input: { preferredLanguage: "EN" } },
+      check: (data) => (data.preferredLanguage === "EN" ? [] : ["not updated"]),
     }),
   },
   {

@@ -114,12 +114,16 @@ describe("paging", () => {
     do {
       const data: any = ok(await server.gql(PATIENTS, { first: 2, after }, f.coordinator.token)).patients;
       seen.push(...data.edges.map((e: any) => e.node.id));
-      // Rename every patient (names sort differently now): the order does not depend on them.
+      // Rename every patient so that they sort the other way round by name: the order must not depend on it.
       page += 1;
-      await server.db.query(`UPDATE patient SET full_name = $1 || full_name`, [page % 2 ? "A " : "Z "]);
+      for (const [i, edge] of all.edges.entries()) {
+        const rank = String(page % 2 ? i : 999 - i).padStart(3, "0");
+        ok(await server.gql(UPDATE, { id: edge.node.id, input: { fullName: `${rank} ${edge.node.fullName}` } }, f.coordinator.token));
+      }
       after = data.pageInfo.hasNextPage ? data.pageInfo.endCursor : null;
-    } while (after);
+    } while (after && page <= all.totalCount);
     expect(seen.sort()).toEqual(all.edges.map((e: any) => e.node.id).sort());
+    for (const edge of all.edges) ok(await server.gql(UPDATE, { id: edge.node.id, input: { fullName: edge.node.fullName } }, f.coordinator.token));
   });
 });
 
@@ -162,5 +166,105 @@ describe("cases(filter: { search })", () => {
   test("staff find a case by the patient's name without its accents", async () => {
     const data = ok(await server.gql(`{ cases(filter: { search: "helene TREMBLAY" }, first: 100) { edges { node { id } } } }`, {}, f.coordinator.token)).cases;
     expect(data.edges.map((e: any) => e.node.id)).toEqual([heleneCase]);
+  });
+});
+
+const UPDATE = `mutation($id: ID!, $input: UpdatePatientInput!) {
+  updatePatient(id: $id, input: $input) { id fullName email dateOfBirth healthCardNumber preferredLanguage }
+}`;
+
+describe("updatePatient", () => {
+  let subject: { id: string; userId: string };
+  let original: any;
+  const update = (input: Record<string, unknown>, token = f.coordinator.token, id = subject.id) => server.gql(UPDATE, { id, input }, token);
+
+  beforeAll(async () => {
+    const email = `subject.${tag}@example.ca`;
+    subject = ok(
+      await server.gql(
+        `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id userId } }`,
+        { input: { fullName: "Zoé Subject", dateOfBirth: "1950-01-02", email, healthCardNumber: "1111-222-333", preferredLanguage: "EN" } },
+        f.coordinator.token,
+      ),
+    ).createPatient;
+    original = { id: subject.id, fullName: "Zoé Subject", email, dateOfBirth: "1950-01-02", healthCardNumber: "1111-222-333", preferredLanguage: "EN" };
+  });
+
+  test("an omitted field stays as it is; given ones change", async () => {
+    expect(ok(await update({ preferredLanguage: "ZH" })).updatePatient).toEqual({ ...original, preferredLanguage: "ZH" });
+    expect(ok(await update({ dateOfBirth: "1950-02-01", healthCardNumber: " 4444-555-666 " }, f.admin.token)).updatePatient).toEqual({
+      ...original,
+      preferredLanguage: "ZH",
+      dateOfBirth: "1950-02-01",
+      healthCardNumber: "4444-555-666",
+    });
+    const [row] = await server.db.query(`SELECT date_of_birth_enc, health_card_number_enc FROM patient WHERE id = $1`, [subject.id]);
+    expect(`${row.date_of_birth_enc}${row.health_card_number_enc}`).not.toMatch(/1950|4444/);
+    original = { ...original, preferredLanguage: "ZH", dateOfBirth: "1950-02-01", healthCardNumber: "4444-555-666" };
+  });
+
+  test("explicit null clears the health card number and nothing else", async () => {
+    expect(ok(await update({ healthCardNumber: null })).updatePatient).toEqual({ ...original, healthCardNumber: null });
+    original = { ...original, healthCardNumber: null };
+    for (const field of ["fullName", "dateOfBirth", "email", "preferredLanguage"]) {
+      expect(failure(await update({ [field]: null }))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: `input.${field}` } });
+    }
+    expect(ok(await server.gql(`query($id: ID!) { patient(id: $id) { id fullName email dateOfBirth healthCardNumber preferredLanguage } }`, { id: subject.id }, f.coordinator.token)).patient).toEqual(original);
+  });
+
+  test("a new name is found by search at once, and is the account's display name", async () => {
+    ok(await update({ fullName: "Zoë Renamed-Ødegård" }));
+    expect(names(await search("zoe odegard"))).toEqual(["Zoë Renamed-Ødegård"]);
+    expect((await server.db.query(`SELECT search_text FROM patient WHERE id = $1`, [subject.id]))[0].search_text).toBe("zoe renamed-odegard");
+    const [user] = await server.db.query(`SELECT display_name FROM app_user WHERE id = $1`, [subject.userId]);
+    expect(user.display_name).toBe("Zoë Renamed-Ødegård");
+    const users = ok(await server.gql(USERS, { search: "ODEGARD" }, f.admin.token)).users;
+    expect(users.edges.map((e: any) => e.node.id)).toEqual([subject.userId]);
+    original = { ...original, fullName: "Zoë Renamed-Ødegård" };
+  });
+
+  test("a new email is the login email and is found by search; the old one is not", async () => {
+    const email = `Moved.${tag}@Example.ca`;
+    expect(ok(await update({ email })).updatePatient.email).toBe(email.toLowerCase());
+    const [user] = await server.db.query(`SELECT email FROM app_user WHERE id = $1`, [subject.userId]);
+    expect(user.email).toBe(email.toLowerCase());
+    expect(names(await search(`moved.${tag}`))).toEqual([original.fullName]);
+    expect(names(await search(`subject.${tag}`))).toEqual([]);
+    original = { ...original, email: email.toLowerCase() };
+  });
+
+  test("an email in use is CONFLICT on input.email; nothing changes", async () => {
+    const response = await update({ fullName: "Should Not Stick", email: f.patient.email.toUpperCase() });
+    expect(failure(response)).toMatchObject({ code: "CONFLICT", extensions: { field: "input.email" } });
+    expect(ok(await server.gql(`query($id: ID!) { patient(id: $id) { id fullName email dateOfBirth healthCardNumber preferredLanguage } }`, { id: subject.id }, f.coordinator.token)).patient).toEqual(original);
+  });
+
+  test("validated as createPatient validates", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ fullName: "   " }, "input.fullName"],
+      [{ fullName: "x".repeat(201) }, "input.fullName"],
+      [{ email: "not an email" }, "input.email"],
+      [{ dateOfBirth: "2999-01-01" }, "input.dateOfBirth"],
+      [{ dateOfBirth: "1850-01-01" }, "input.dateOfBirth"],
+      [{ healthCardNumber: "<script>" }, "input.healthCardNumber"],
+    ];
+    for (const [input, field] of cases) expect(failure(await update(input))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field } });
+  });
+
+  test("audited, with no case event; an unknown patient is NOT_FOUND", async () => {
+    const caseId = await build.openCase(subject.id);
+    const version = await build.version(caseId);
+    const audited = async () => Number((await server.db.query(`SELECT count(*) AS n FROM audit_entry WHERE action = 'UPDATE_PATIENT' AND patient_id = $1`, [subject.id]))[0].n);
+    const before = await audited();
+    ok(await update({ preferredLanguage: "EN" }));
+    expect(await audited()).toBe(before + 1);
+    expect(await build.version(caseId)).toBe(version);
+    expect(failure(await update({ preferredLanguage: "EN" }, f.coordinator.token, crypto.randomUUID())).code).toBe("NOT_FOUND");
+  });
+
+  test("reviewers and patients (the patient themself included) are refused", async () => {
+    for (const token of [f.reviewerEn.token, f.patient.token]) {
+      expect(failure(await update({ fullName: "Hijack" }, token, f.patient.patientId)).code).toBe("FORBIDDEN");
+    }
   });
 });
