@@ -39,6 +39,7 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.respondToInvitation": [Role.REVIEWER],
   "Mutation.submitReview": [Role.REVIEWER],
   "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
+  "Mutation.withdrawComment": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
   "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
@@ -164,7 +165,13 @@ export function canSeeOpinion(view: CaseView, viewer: Viewer, assignment: { revi
 const INVITED_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
 
 /** The review team's working events: a patient sees their results (delivered options), not their drafting. */
-const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+const TEAM_EVENT_TYPES: readonly CaseEventType[] = [
+  CaseEventType.INVITATION_ANSWERED,
+  CaseEventType.COMMENT_ADDED,
+  CaseEventType.COMMENT_WITHDRAWN,
+  CaseEventType.OPTION_PROPOSED,
+  CaseEventType.OPTION_UPDATED,
+];
 
 const ALL_EVENT_TYPES = Object.values(CaseEventType);
 

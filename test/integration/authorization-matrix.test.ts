@@ -72,6 +72,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.submitReview @B":                  [F,    F,    N,   N,    F,   F,    U],
   "Mutation.addComment @A":                    [F,    A,    A,   N,    F,   F,    U],
   "Mutation.addComment @B":                    [F,    A,    N,   N,    F,   F,    U],
+  "Mutation.withdrawComment @A":               [F,    A,    A,   N,    F,   F,    U],
+  "Mutation.withdrawComment @B":               [F,    A,    N,   N,    F,   F,    U],
   "Mutation.proposePathwayOption @A":          [F,    A,    A,   N,    F,   F,    U],
   "Mutation.proposePathwayOption @B":          [F,    A,    N,   N,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @A":        [F,    A,    F,   F,    F,   F,    U],
@@ -479,6 +481,21 @@ const OPERATIONS: Operation[] = [
       query: `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
       variables: { input: { caseId: world[target!].caseId, summaryId: world[target!].summaryId, section: "STAGE", body: "Staging looks right." } },
     }),
+  },
+  {
+    field: "Mutation.withdrawComment",
+    targets: BOTH,
+    // Each cell withdraws a fresh comment of its own (written as the role where it may write one), so
+    // "only the author" does not turn the cells of other roles into FORBIDDEN.
+    prepare: async ({ role, target }) => {
+      const w = world[target!];
+      const author = role === "REVIEWER_ASSIGNED" && target === "A" ? f.reviewerEn.token : f.coordinator.token;
+      return {
+        query: `mutation($id: ID!) { withdrawComment(id: $id) { id withdrawn body } }`,
+        variables: { id: await build.comment(w.caseId, w.summaryId, "A note to withdraw.", author) },
+        check: (data) => (data.withdrawn && data.body === "" ? [] : ["not withdrawn"]),
+      };
+    },
   },
   {
     field: "Mutation.proposePathwayOption",
