@@ -23,12 +23,14 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function reply(parentId: string, body: string, token = f.coordinator.token) {
-  return server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { caseId: world.caseId, summaryId: world.summaryId, section: "STAGE", body, parentId } }, token);
+  return server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id withdrawn withdrawnAt } }`, { input: { caseId: world.caseId, summaryId: world.summaryId, section: "STAGE", body, parentId } }, token);
 }
 
 test("the author withdraws: the text is gone for everyone and from the database, replies keep their parent, the team gets an event", async () => {
   const commentId = await build.comment(world.caseId, world.summaryId, "Reviewer note: consider re-staging with PET-CT.", f.reviewerEn.token);
-  const replyId = ok(await reply(commentId, "Agreed, PET-CT booked.")).addComment.id;
+  const added = ok(await reply(commentId, "Agreed, PET-CT booked.")).addComment;
+  expect(added).toMatchObject({ withdrawn: false, withdrawnAt: null });
+  const replyId = added.id;
   const version = await build.version(world.caseId);
 
   const withdrawn = ok(await server.gql(WITHDRAW, { id: commentId }, f.reviewerEn.token)).withdrawComment;

@@ -137,6 +137,19 @@ describe("users(role, search)", () => {
     expect(reviewers.edges.every((e: any) => e.node.role === "REVIEWER" && e.node.activated && e.node.reviewer)).toBe(true);
   });
 
+  test("a new account answers as not disabled and not activated", async () => {
+    const created = ok(
+      await server.gql(
+        `mutation($input: CreateUserInput!) { createUser(input: $input) { id disabled activated createdAt } }`,
+        { input: { email: `new.coordinator.${tag}@test.meridian`, displayName: "Chloé Nouvelle", role: "COORDINATOR" } },
+        f.admin.token,
+      ),
+    ).createUser;
+    expect(created).toMatchObject({ disabled: false, activated: false });
+    const listed = ok(await server.gql(USERS, { role: "COORDINATOR", search: "chloe nouvelle" }, f.admin.token)).users;
+    expect(listed.edges.map((e: any) => e.node)).toEqual([expect.objectContaining({ id: created.id, disabled: false, activated: false })]);
+  });
+
   test("pages without repeats or gaps", async () => {
     const all = ok(await server.gql(USERS, { first: 100 }, f.admin.token)).users;
     const seen: string[] = [];
