@@ -18,6 +18,8 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Query.case": ALL,
   "Query.cases": ALL,
   "Query.patient": ALL,
+  "Query.patients": STAFF,
+  "Query.users": [Role.ADMIN],
   "Query.reviewers": STAFF,
   "Mutation.login": "PUBLIC",
   "Mutation.refreshSession": "PUBLIC",
@@ -30,6 +32,7 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.createUser": [Role.ADMIN],
   "Mutation.updateReviewerProfile": [Role.ADMIN],
   "Mutation.createPatient": STAFF,
+  "Mutation.updatePatient": STAFF,
   "Mutation.openCase": [Role.COORDINATOR],
   "Mutation.addMedicalRecord": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.shareRecordWithReviewers": [Role.COORDINATOR],
@@ -43,6 +46,7 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.respondToInvitation": [Role.REVIEWER],
   "Mutation.submitReview": [Role.REVIEWER],
   "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
+  "Mutation.withdrawComment": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
   // Coordinators, or the reviewer who proposed the option (the service narrows it).
@@ -166,7 +170,14 @@ export function canSeeOpinion(view: CaseView, viewer: Viewer, assignment: { revi
 const INVITED_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
 
 /** The review team's working events: a patient sees their results (delivered options), not their drafting. */
-const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.INVITATION_CANCELLED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+const TEAM_EVENT_TYPES: readonly CaseEventType[] = [
+  CaseEventType.INVITATION_ANSWERED,
+  CaseEventType.INVITATION_CANCELLED,
+  CaseEventType.COMMENT_ADDED,
+  CaseEventType.COMMENT_WITHDRAWN,
+  CaseEventType.OPTION_PROPOSED,
+  CaseEventType.OPTION_UPDATED,
+];
 
 const ALL_EVENT_TYPES = Object.values(CaseEventType);
 

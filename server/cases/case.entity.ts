@@ -9,6 +9,8 @@ import { UserEntity } from "../users/user.entity.js";
 @Index("ix_medical_case_patient", ["patientId"])
 // The order `cases` pages on: a key that does not move while a client pages.
 @Index("ix_medical_case_opened", ["openedAt", "id"])
+// A trigram (pg_trgm) index on reference for searches by part of it, made by the migration.
+@Index("ix_medical_case_reference_search", { synchronize: false })
 @Check("ck_medical_case_status", oneOf("status", values(CaseStatus)))
 @Check("ck_medical_case_held_from", `("status" = 'ON_HOLD') = ("held_from" IS NOT NULL) AND ("held_from" IS NULL OR "held_from" NOT IN ('ON_HOLD', 'CLOSED', 'WITHDRAWN'))`)
 @Check("ck_medical_case_version", `"version" >= 0`)

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Connection } from "../common/connection.type.js";
 import type { CaseView } from "../auth/policy.js";
 import { canSeeIdentity } from "../auth/policy.js";
 import { CaseStatus, TransitionRequirement } from "../common/enums.js";
@@ -42,24 +43,8 @@ export class CaseType {
   }
 }
 
-@ObjectType("CaseEdge")
-export class CaseEdgeType {
-  @Field() cursor!: string;
-  @Field(() => CaseType) node!: CaseType;
-}
-
-@ObjectType("PageInfo")
-export class PageInfoType {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
 @ObjectType("CaseConnection")
-export class CaseConnectionType {
-  @Field(() => [CaseEdgeType]) edges!: CaseEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
-}
+export class CaseConnectionType extends Connection(CaseType, "CaseEdge") {}
 
 @ObjectType("TransitionOption", { description: "A status the viewer may move the case to from where it is, and whether they can now." })
 export class TransitionOptionType {

@@ -40,6 +40,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Query.cases":                               [A,    A,    A,   A,    A,   A,    U],
   "Query.patient @A":                          [A,    A,    N,   N,    A,   N,    U],
   "Query.patient @B":                          [A,    A,    N,   N,    N,   A,    U],
+  "Query.patients":                            [A,    A,    F,   F,    F,   F,    U],
+  "Query.users":                               [A,    F,    F,   F,    F,   F,    U],
   "Query.reviewers":                           [A,    A,    F,   F,    F,   F,    U],
   "Mutation.login":                            [A,    A,    A,   A,    A,   A,    A],
   "Mutation.refreshSession":                   [A,    A,    A,   A,    A,   A,    A],
@@ -54,6 +56,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.updateReviewerProfile @A":         [A,    F,    F,   F,    F,   F,    U],
   "Mutation.updateReviewerProfile @B":         [A,    F,    F,   F,    F,   F,    U],
   "Mutation.createPatient":                    [A,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePatient @A":                 [A,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePatient @B":                 [A,    A,    F,   F,    F,   F,    U],
   "Mutation.openCase @A":                      [F,    A,    F,   F,    F,   F,    U],
   "Mutation.openCase @B":                      [F,    A,    F,   F,    F,   F,    U],
   "Mutation.addMedicalRecord @A":              [F,    A,    F,   F,    A,   N,    U],
@@ -78,6 +82,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.submitReview @B":                  [F,    F,    N,   N,    F,   F,    U],
   "Mutation.addComment @A":                    [F,    A,    A,   N,    F,   F,    U],
   "Mutation.addComment @B":                    [F,    A,    N,   N,    F,   F,    U],
+  "Mutation.withdrawComment @A":               [F,    A,    A,   N,    F,   F,    U],
+  "Mutation.withdrawComment @B":               [F,    A,    N,   N,    F,   F,    U],
   "Mutation.proposePathwayOption @A":          [F,    A,    A,   N,    F,   F,    U],
   "Mutation.proposePathwayOption @B":          [F,    A,    N,   N,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @A":        [F,    A,    F,   F,    F,   F,    U],
@@ -297,6 +303,20 @@ const OPERATIONS: Operation[] = [
     targets: BOTH,
     prepare: async ({ target }) => ({ query: `query($id: ID!) { patient(id: $id) { id fullName } }`, variables: { id: world[target!].patientId } }),
   },
+  {
+    field: "Query.patients",
+    prepare: async () => ({
+      query: `{ patients(search: "holloway", first: 100) { edges { node { id fullName } } } }`,
+      check: (data) => (data.edges.some((e: any) => e.node.id === world.A.patientId) ? [] : ["the world's patient is not found by name"]),
+    }),
+  },
+  {
+    field: "Query.users",
+    prepare: async () => ({
+      query: `{ users(role: PATIENT, search: "matrix", first: 100) { edges { node { id role } } } }`,
+      check: (data) => (data.edges.some((e: any) => e.node.id === world.B.patientUserId) && data.edges.every((e: any) => e.node.role === "PATIENT") ? [] : ["the world's patients are not listed"]),
+    }),
+  },
   { field: "Query.reviewers", prepare: async () => ({ query: `{ reviewers { id } }` }) },
   {
     field: "Mutation.login",
@@ -396,6 +416,16 @@ const OPERATIONS: Operation[] = [
     prepare: async () => ({
       query: `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }`,
       variables: { input: { fullName: "Fresh Patient", dateOfBirth: "1966-06-06", email: freshEmail("patient"), preferredLanguage: "EN" } },
+    }),
+  },
+  {
+    field: "Mutation.updatePatient",
+    targets: BOTH,
+    // The patient themself is refused too: staff keep the file (the value given is the one it has).
+    prepare: async ({ target }) => ({
+      query: `mutation($id: ID!, $input: UpdatePatientInput!) { updatePatient(id: $id, input: $input) { id preferredLanguage } }`,
+      variables: { id: world[target!].patientId, input: { preferredLanguage: "EN" } },
+      check: (data) => (data.preferredLanguage === "EN" ? [] : ["not updated"]),
     }),
   },
   {
@@ -520,6 +550,21 @@ const OPERATIONS: Operation[] = [
       query: `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
       variables: { input: { caseId: world[target!].caseId, summaryId: world[target!].summaryId, section: "STAGE", body: "Staging looks right." } },
     }),
+  },
+  {
+    field: "Mutation.withdrawComment",
+    targets: BOTH,
+    // Each cell withdraws a fresh comment of its own (written as the role where it may write one), so
+    // "only the author" does not turn the cells of other roles into FORBIDDEN.
+    prepare: async ({ role, target }) => {
+      const w = world[target!];
+      const author = role === "REVIEWER_ASSIGNED" && target === "A" ? f.reviewerEn.token : f.coordinator.token;
+      return {
+        query: `mutation($id: ID!) { withdrawComment(id: $id) { id withdrawn body } }`,
+        variables: { id: await build.comment(w.caseId, w.summaryId, "A note to withdraw.", author) },
+        check: (data) => (data.withdrawn && data.body === "" ? [] : ["not withdrawn"]),
+      };
+    },
   },
   {
     field: "Mutation.proposePathwayOption",

@@ -139,6 +139,7 @@ const freshEmail = fc
   .map((template) => template.replace("{n}", `${Date.now().toString(36)}${++emailCounter}`));
 
 const CURRENT_VERSION = "@current-version";
+const FRESH_COMMENT = "@fresh-comment";
 const DELETE = Symbol("delete");
 
 // ---------------------------------------------------------------------------------------
@@ -163,6 +164,8 @@ interface World {
   /** Invitations on the other patient's case, not answered: cancelInvitation may succeed on them. */
   cancellableInvitations: string[];
   inviteeUserIds: string[];
+  /** Patients whose details updatePatient may change (the world's own patients keep theirs). */
+  editablePatientIds: string[];
   invitationTokens: string[];
   refreshTokens: string[];
   signOutTokens: string[];
@@ -287,6 +290,17 @@ async function buildWorld(): Promise<World> {
       invitationTokens.push(link.split("#token=")[1]);
     }
   }
+  const editablePatientIds: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const created = (
+      await call(
+        `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }`,
+        { input: { fullName: `Editable ${i}`, dateOfBirth: "1980-01-01", email: `editable.${i}@fuzz.meridian`, preferredLanguage: "EN" } },
+        coordinator,
+      )
+    ).createPatient;
+    editablePatientIds.push(created.id);
+  }
   const sessionTokens = async (count: number) => {
     const tokens: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -307,7 +321,7 @@ async function buildWorld(): Promise<World> {
   add("record", ...reviewedCases.map((c) => c.recordId), unuploadedRecordId);
   add("summary", ...reviewedCases.map((c) => c.summaryId), draftSummaryId);
   add("assignment", ...reviewedCases.flatMap((c) => [c.accepted, c.invited]), ...cancellableInvitations);
-  add("patient", f.patient.patientId, f.otherPatient.patientId);
+  add("patient", f.patient.patientId, f.otherPatient.patientId, ...editablePatientIds);
   add("user", f.admin.userId, f.coordinator.userId, f.patient.userId, f.otherPatient.userId, f.reviewerEn.userId, f.reviewerZh.userId, f.reviewerUs.userId, ...inviteeUserIds);
   add("reviewer", f.reviewerEn.reviewerId, f.reviewerZh.reviewerId, f.reviewerUs.reviewerId);
   add("consent", consentId, consent2Id);
@@ -325,6 +339,7 @@ async function buildWorld(): Promise<World> {
     consent2Id,
     cancellableInvitations,
     inviteeUserIds,
+    editablePatientIds,
     invitationTokens,
     refreshTokens: await sessionTokens(15),
     signOutTokens: await sessionTokens(15),
@@ -831,12 +846,42 @@ const SPECS: Record<string, Spec> = {
       note: (await one(`SELECT note FROM case_event WHERE case_id = $1 AND type = 'STATUS_CHANGED' ORDER BY id DESC LIMIT 1`, [result.id])).note,
     }),
   },
+  updatePatient: {
+    actors: ["coordinator", "admin", "patient", "reviewerEn"],
+    idKind: "patient",
+    base: () =>
+      fc.record({
+        id: fc.constantFrom(...w.editablePatientIds),
+        input: fc.record(
+          {
+            fullName: legalText,
+            dateOfBirth: fc.constantFrom("1960-05-17", "1999-12-31", "1900-01-01", "2000-02-29"),
+            email: freshEmail,
+            healthCardNumber: orNull(fc.constantFrom("1234-567-890", "ABCD 1234")),
+            preferredLanguage: enumOf("Language"),
+          },
+          { requiredKeys: [] },
+        ),
+      }),
+    stored: async (result) => ({ input: { fullName: (await one(`SELECT full_name FROM patient WHERE id = $1`, [result.id])).full_name } }),
+  },
   updateReviewerProfile: {
     actors: ["admin", "coordinator", "reviewerEn"],
     base: () => fc.record({ reviewerId: fc.constant(f.reviewerUs.reviewerId), input: reviewerProfile() }),
     stored: async (result) => {
       const row = await one(`SELECT institution, specialties FROM reviewer WHERE id = $1`, [result.id]);
       return { input: { institution: row.institution, specialties: row.specialties } };
+    },
+  },
+  withdrawComment: {
+    actors: ["reviewerEn", "coordinator", "reviewerZh", "patient"],
+    idKind: "comment",
+    // A comment of reviewerEn's own per run (written before the run's snapshot), unless the run replaced the id.
+    base: () => fc.record({ id: fc.constant<unknown>(FRESH_COMMENT) }),
+    prepare: async (vars) => {
+      if (vars.id !== FRESH_COMMENT) return;
+      const input = { caseId: w.caseId, summaryId: w.reviewedCases[0].summaryId, section: "STAGE", body: "A note to withdraw." };
+      vars.id = (await call(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input }, f.reviewerEn.token)).addComment.id;
     },
   },
 };

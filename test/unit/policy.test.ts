@@ -396,7 +396,14 @@ describe("canSeeEvent", () => {
   const ALL_TYPES = Object.values(CaseEventType) as CaseEventType[];
 
   // The review team's working events stay with the team; the patient sees the rest.
-  const OWNER_MISSES: CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.INVITATION_CANCELLED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+  const OWNER_MISSES: CaseEventType[] = [
+    CaseEventType.INVITATION_ANSWERED,
+    CaseEventType.INVITATION_CANCELLED,
+    CaseEventType.COMMENT_ADDED,
+    CaseEventType.COMMENT_WITHDRAWN,
+    CaseEventType.OPTION_PROPOSED,
+    CaseEventType.OPTION_UPDATED,
+  ];
 
   test.each(ALL_TYPES)("%s", (type) => {
     expect(canSeeEvent("STAFF", { type })).toBe(true);
@@ -406,7 +413,7 @@ describe("canSeeEvent", () => {
   });
 
   test("an invited reviewer misses comments, options, records and consent events", () => {
-    for (const type of [CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.RECORD_SHARED, CaseEventType.CONSENT_REVOKED, CaseEventType.REVIEW_SUBMITTED]) {
+    for (const type of [CaseEventType.COMMENT_ADDED, CaseEventType.COMMENT_WITHDRAWN, CaseEventType.OPTION_PROPOSED, CaseEventType.RECORD_SHARED, CaseEventType.CONSENT_REVOKED, CaseEventType.REVIEW_SUBMITTED]) {
       expect(canSeeEvent("REVIEWER_INVITED", { type })).toBe(false);
     }
   });
