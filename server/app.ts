@@ -20,6 +20,7 @@ import { servedOverWebSocket } from "./events/case-event.subscription.js";
 import { EventHub } from "./events/event-hub.js";
 import { OutboxListener } from "./events/outbox-listener.js";
 import { attachWebSocketServer } from "./events/websocket.js";
+import { scheduleRetention } from "./erasure/retention.js";
 
 
 export interface App {
@@ -72,6 +73,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     pollIntervalMs: config.outboxPollMs,
   });
   await listener.start();
+  const retention = scheduleRetention(runtime);
   const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, {
     verifyOrigin: (origin, host) => originAllowed(origin, host, config.allowedOrigins),
     validationRules: webSocketValidationRules(config.production),
@@ -151,6 +153,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
         });
       }),
     close: async () => {
+      retention.stop();
+      await retention.running();
       await webSockets.close();
       await apollo.stop();
       await listener.stop();

@@ -19,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** How often the outbox is re-read without a NOTIFY (0: only on signals). */
   outboxPollMs: number;
+  /** Cases closed or withdrawn longer than this many days ago are erased (MERIDIAN_RETENTION_DAYS). */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,8 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimitPerAccount: perAccount,
     loginLimitPerAddress: perAddress,
     outboxPollMs: intFrom(env, "MERIDIAN_OUTBOX_POLL_MS", 1000),
+    retentionDays: intFrom(env, "MERIDIAN_RETENTION_DAYS", 3650),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
+  if (config.retentionDays < 1) throw new ConfigError("MERIDIAN_RETENTION_DAYS must be at least 1");
   if (production) {
     const missing = [
       ["DATABASE_URL", config.databaseUrl],

@@ -19,13 +19,17 @@ export interface LoginLimiter {
 
 /** Account keys are hashed: the limiter's table must not hold email addresses. */
 const accountKey = (email: string) => crypto.createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
+const ACCOUNT_PREFIX = "account";
+
+/** The limiter's row of an account (rate-limiter-flexible keys rows "prefix:key"), so an erasure can drop it. */
+export const accountLimitRowKey = (email: string) => `${ACCOUNT_PREFIX}:${accountKey(email)}`;
 
 /** Counters live in PostgreSQL so several server processes share them. */
 export function createLoginLimiter(db: DataSource, perAccount: number, perAddress: number): LoginLimiter {
   const pool = (db.driver as unknown as { master: unknown }).master;
   const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
     new RateLimiterPostgres({ storeClient: pool, storeType: "pool", tableName: LOGIN_LIMIT_TABLE, tableCreated: true, keyPrefix, points, duration: WINDOW_SECONDS });
-  const byAccount = make("account", perAccount);
+  const byAccount = make(ACCOUNT_PREFIX, perAccount);
   const byAddress = make("address", perAddress);
   const limits: Array<[RateLimiterAbstract, number, (email: string, address: string | null) => string | null]> = [
     // The address first: an address over its limit must not go on using up the accounts it tries.

@@ -32,4 +32,6 @@ export class CaseEntity {
   @Timestamp() updatedAt!: Date;
   /** When the options were first delivered: the patient keeps them, whatever happens to the case after. */
   @Timestamp({ nullable: true }) optionsDeliveredAt!: Date | null;
+  /** Erased (the patient's erasure, or retention): the row stays so its events keep their numbers; no one sees it. */
+  @Timestamp({ nullable: true }) erasedAt!: Date | null;
 }

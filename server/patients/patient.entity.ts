@@ -7,6 +7,7 @@ import { UserEntity } from "../users/user.entity.js";
 @Entity({ name: "patient" })
 @Unique("uq_patient_user", ["userId"])
 @Check("ck_patient_language", oneOf("preferred_language", values(Language)))
+@Check("ck_patient_legal_hold", `("legal_hold_at" IS NULL) = ("legal_hold_reason" IS NULL) AND ("legal_hold_at" IS NULL) = ("legal_hold_by_user_id" IS NULL)`)
 export class PatientEntity {
   @UuidPrimary("patient") id!: string;
   @Uuid() userId!: string;
@@ -19,4 +20,13 @@ export class PatientEntity {
   @Column({ type: "varchar", length: 2 }) preferredLanguage!: Language;
   @CreatedAt() createdAt!: Date;
   @Timestamp({ nullable: true }) erasedAt!: Date | null;
+  /** An erasure asked for while a legal hold applied: it runs when the hold is lifted. */
+  @Timestamp({ nullable: true }) erasureRequestedAt!: Date | null;
+  /** An admin's legal hold: nothing of the patient is erased while it stands. */
+  @Column({ type: "text", nullable: true }) legalHoldReason!: string | null;
+  @Timestamp({ nullable: true }) legalHoldAt!: Date | null;
+  @Uuid({ nullable: true }) legalHoldByUserId!: string | null;
+  @ManyToOne(() => UserEntity, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "legal_hold_by_user_id", foreignKeyConstraintName: "fk_patient_legal_hold_by" })
+  legalHoldBy?: UserEntity;
 }

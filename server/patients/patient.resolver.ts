@@ -8,6 +8,7 @@ import { accessLog } from "../audit/access-log.service.js";
 import { AccessLogEntryType } from "../audit/access-log.type.js";
 import { casesOfPatient, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
 import { PatientType } from "./patient.type.js";
+import { exportPatientFile } from "./patient-export.service.js";
 
 /** Patients are reached only by staff and by the patient themself (findVisiblePatient). */
 @Resolver(() => PatientType)
@@ -20,6 +21,11 @@ export class PatientResolver {
   @Mutation(() => PatientType)
   async createPatient(@Ctx() ctx: RequestContext, @Arg("input") input: CreatePatientInput): Promise<PatientType> {
     return toPatientType(ctx, await createPatient(ctx, input));
+  }
+
+  @Mutation(() => String, { description: "Returns a short-lived URL of an archive of the patient's whole file." })
+  exportPatientFile(@Ctx() ctx: RequestContext, @Arg("patientId", () => ID) patientId: string): Promise<string> {
+    return exportPatientFile(ctx, patientId);
   }
 
   @FieldResolver(() => String)
