@@ -35,8 +35,9 @@ async function lockPatient(manager: EntityManager, patientId: string): Promise<P
  * Withdraws the patient's active cases (their events tell reviewers and the patient, as
  * transitionCase's do), then erases every identifier, free text and document of the
  * patient in one transaction. Under a legal hold it records the request and returns false.
+ * Retention passes onlyIfNothingActive: a patient with an active case is left alone.
  */
-export async function erasePatient(ctx: RequestContext, patientId: string, options: { requested: boolean }): Promise<boolean> {
+export async function erasePatient(ctx: RequestContext, patientId: string, options: { requested: boolean; onlyIfNothingActive?: boolean }): Promise<boolean> {
   const proceed = await ctx.db.transaction(async (manager) => {
     const patient = await lockPatient(manager, patientId);
     if (options.requested) await audit(ctx, { action: "REQUEST_ERASURE", objectType: "Patient", objectId: patient.id, patientId: patient.id }, manager);
@@ -45,6 +46,8 @@ export async function erasePatient(ctx: RequestContext, patientId: string, optio
       return false;
     }
     const cases = await manager.find(CaseEntity, { where: { patientId: patient.id }, order: { openedAt: "ASC" }, lock: { mode: "pessimistic_write" } });
+    // Retention: a case opened since the run chose this patient keeps them.
+    if (options.onlyIfNothingActive && cases.some((c) => !c.erasedAt && !isTerminal(c.status))) return false;
     for (const row of cases) {
       if (!isTerminal(row.status) && !row.erasedAt) await applyTransition(ctx, manager, row, { status: CaseStatus.WITHDRAWN, heldFrom: null }, null);
     }

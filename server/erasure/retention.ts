@@ -42,7 +42,7 @@ export async function runRetention(runtime: Runtime): Promise<{ cases: number; p
       let patients = 0;
       for (const [patientId, cases] of byPatient) {
         if (cases[0].all_expired) {
-          if (await erasePatient(ctx, patientId, { requested: false })) patients += 1;
+          if (await erasePatient(ctx, patientId, { requested: false, onlyIfNothingActive: true })) patients += 1;
         } else {
           await eraseCases(ctx, patientId, cases.map((c) => c.id));
         }
