@@ -151,3 +151,18 @@ test("the policy is checked again at download: a URL of a user disabled since se
   const downloads = await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE patient_id = $1 AND action = 'DOWNLOAD_EXPORT'`, [f.otherPatient.patientId]);
   expect(downloads[0].n).toBe(0);
 });
+
+test("a patient without a case gets their archive too", async () => {
+  const created = ok(
+    await server.gql(
+      `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id userId } }`,
+      { input: { fullName: "New Patient", dateOfBirth: "1980-08-08", email: "new.export@test.meridian", preferredLanguage: "EN" } },
+      f.coordinator.token,
+    ),
+  ).createPatient;
+  const response = await fetch(await exportUrl(await tokenFor(server, created.userId, Role.PATIENT), created.id));
+  expect(response.status).toBe(200);
+  const entries = await untar(Buffer.from(await response.arrayBuffer()));
+  expect(JSON.parse(entries.get("index.json")!.toString("utf8"))).toMatchObject({ patient: { fullName: "New Patient", healthCardNumber: null }, cases: [], consents: [] });
+  expect(entries.get("index.html")!.toString("utf8")).toContain(`<html lang="en">`);
+});
