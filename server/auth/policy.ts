@@ -54,6 +54,10 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.recordConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
   "Mutation.revokeConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
+  "Mutation.exportPatientFile": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
+  "Mutation.requestErasure": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
+  "Mutation.placeLegalHold": [Role.ADMIN],
+  "Mutation.liftLegalHold": [Role.ADMIN],
   "Subscription.caseStatusChanged": ALL,
   "Subscription.caseActivity": ALL,
 };
@@ -95,6 +99,8 @@ export interface CaseFacts {
   viewerAssignmentStatus: AssignmentStatus | null;
   /** Countries listed by the patient's active CROSS_BORDER_REVIEW consents. */
   consentCountries: readonly string[];
+  /** An erased case (its patient's erasure, or retention) is seen by no one. */
+  erased?: boolean;
 }
 
 /**
@@ -108,6 +114,7 @@ export function consentCovers(consentCountries: readonly string[], country: stri
 }
 
 export function caseView(viewer: Viewer, facts: CaseFacts): CaseView | null {
+  if (facts.erased) return null;
   switch (viewer.role) {
     case Role.ADMIN:
     case Role.COORDINATOR:

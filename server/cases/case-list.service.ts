@@ -25,6 +25,7 @@ const encodeCaseCursor = (row: CaseEntity) => encodeCursor({ id: row.id });
  */
 function scopeToViewer(ctx: RequestContext, query: SelectQueryBuilder<CaseEntity>): void {
   const viewer = ctx.viewer!;
+  query.andWhere("c.erased_at IS NULL");
   if (isStaff(viewer)) return;
   if (viewer.role === Role.PATIENT) {
     query.andWhere("c.patient_id = :ownPatient", { ownPatient: viewer.patientId });

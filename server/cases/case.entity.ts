@@ -35,4 +35,6 @@ export class CaseEntity {
   @Timestamp() updatedAt!: Date;
   /** When options were first delivered; which ones the patient has is each option's deliveredAt. */
   @Timestamp({ nullable: true }) optionsDeliveredAt!: Date | null;
+  /** Erased (the patient's erasure, or retention): the row stays so its events keep their numbers; no one sees it. */
+  @Timestamp({ nullable: true }) erasedAt!: Date | null;
 }

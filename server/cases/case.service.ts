@@ -14,7 +14,8 @@ import { CaseEntity } from "./case.entity.js";
 import { lockVisibleCase, type VisibleCase } from "./case-access.js";
 import { loadGuardFacts } from "./case-guards.js";
 import type { OpenCaseInput } from "./case.input.js";
-import { isTerminal, planTransition, requiresNote, transitionOptions, type Requirement } from "./workflow.js";
+import { isTerminal, planTransition, requiresNote, transitionOptions, type CaseState, type Requirement } from "./workflow.js";
+import type { EntityManager } from "typeorm";
 
 export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promise<VisibleCase> {
   const reason = requireText(input.reason, "input.reason", LIMITS.shortText);
@@ -68,16 +69,24 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
     }
     // Reviewers read the notes of a case's events.
     if (cleanNote) await assertDeidentified(ctx, manager, row.patientId, [["note", cleanNote]]);
-    const now = new Date();
-    const from = row.status;
-    const optionsDeliveredAt = row.optionsDeliveredAt ?? (plan.next.status === CaseStatus.OPTIONS_DELIVERED ? now : null);
-    await manager.update(CaseEntity, { id: row.id }, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt });
-    if (plan.next.status === CaseStatus.OPTIONS_DELIVERED && from !== CaseStatus.ON_HOLD) await deliverOptions(manager, row.id, now);
-    await audit(ctx, { action: "TRANSITION_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId }, manager);
-    await appendEvents(manager, viewer.userId, [{ caseId: row.id, type: CaseEventType.STATUS_CHANGED, fromStatus: from, toStatus: plan.next.status, note: cleanNote }]);
-    Object.assign(row, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt, updatedAt: now, version: row.version + 1 });
+    await applyTransition(ctx, manager, row, plan.next, cleanNote);
     return { row, view };
   });
+}
+
+/**
+ * Writes a planned move of a case locked in `manager`'s transaction: the row, its audit
+ * entry and its STATUS_CHANGED event; `row` is updated in place.
+ */
+export async function applyTransition(ctx: RequestContext, manager: EntityManager, row: CaseEntity, next: CaseState, note: string | null): Promise<void> {
+  const now = new Date();
+  const from = row.status;
+  const optionsDeliveredAt = row.optionsDeliveredAt ?? (next.status === CaseStatus.OPTIONS_DELIVERED ? now : null);
+  await manager.update(CaseEntity, { id: row.id }, { status: next.status, heldFrom: next.heldFrom, statusSince: now, optionsDeliveredAt });
+  if (next.status === CaseStatus.OPTIONS_DELIVERED && from !== CaseStatus.ON_HOLD) await deliverOptions(manager, row.id, now);
+  await audit(ctx, { action: "TRANSITION_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId }, manager);
+  await appendEvents(manager, ctx.viewer?.userId ?? null, [{ caseId: row.id, type: CaseEventType.STATUS_CHANGED, fromStatus: from, toStatus: next.status, note }]);
+  Object.assign(row, { status: next.status, heldFrom: next.heldFrom, statusSince: now, optionsDeliveredAt, updatedAt: now, version: row.version + 1 });
 }
 
 export interface AllowedTransition {

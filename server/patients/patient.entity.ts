@@ -11,6 +11,7 @@ import { UserEntity } from "../users/user.entity.js";
 @Index("ix_patient_created", ["createdAt", "id"])
 // A trigram (pg_trgm) index on search_text, made by the migration: TypeORM cannot declare its operator class.
 @Index("ix_patient_search", { synchronize: false })
+@Check("ck_patient_legal_hold", `("legal_hold_at" IS NULL) = ("legal_hold_reason" IS NULL) AND ("legal_hold_at" IS NULL) = ("legal_hold_by_user_id" IS NULL)`)
 export class PatientEntity {
   @UuidPrimary("patient") id!: string;
   @Uuid() userId!: string;
@@ -31,4 +32,13 @@ export class PatientEntity {
   protected foldSearchText(): void {
     this.searchText = searchTextOf(this.fullName);
   }
+  /** An erasure asked for while a legal hold applied: it runs when the hold is lifted. */
+  @Timestamp({ nullable: true }) erasureRequestedAt!: Date | null;
+  /** An admin's legal hold: nothing of the patient is erased while it stands. */
+  @Column({ type: "text", nullable: true }) legalHoldReason!: string | null;
+  @Timestamp({ nullable: true }) legalHoldAt!: Date | null;
+  @Uuid({ nullable: true }) legalHoldByUserId!: string | null;
+  @ManyToOne(() => UserEntity, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "legal_hold_by_user_id", foreignKeyConstraintName: "fk_patient_legal_hold_by" })
+  legalHoldBy?: UserEntity;
 }

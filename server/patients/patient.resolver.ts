@@ -10,6 +10,7 @@ import { casesOfPatient, createPatient, findVisiblePatient, toPatientType, updat
 import { PatientConnectionType, PatientType } from "./patient.type.js";
 import { listPatients } from "./patient-list.service.js";
 import { toConnection } from "../common/connection.js";
+import { exportPatientFile } from "./patient-export.service.js";
 
 /** Patients are reached only by staff and by the patient themself (findVisiblePatient). */
 @Resolver(() => PatientType)
@@ -37,6 +38,11 @@ export class PatientResolver {
   @Mutation(() => PatientType, { description: "Staff: correct a patient's details; see UpdatePatientInput." })
   async updatePatient(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string, @Arg("input") input: UpdatePatientInput): Promise<PatientType> {
     return toPatientType(ctx, await updatePatient(ctx, id, input));
+  }
+
+  @Mutation(() => String, { description: "Returns a short-lived URL of an archive of the patient's whole file." })
+  exportPatientFile(@Ctx() ctx: RequestContext, @Arg("patientId", () => ID) patientId: string): Promise<string> {
+    return exportPatientFile(ctx, patientId);
   }
 
   @FieldResolver(() => String)

@@ -84,17 +84,17 @@ export async function updatePatient(ctx: RequestContext, patientId: string, inpu
   return updated.patient;
 }
 
-/** Staff see every patient; a patient sees only themself; reviewers never see one. */
+/** Staff see every patient; a patient sees only themself; reviewers never see one; an erased patient no one sees. */
 export async function findVisiblePatient(ctx: RequestContext, patientId: string): Promise<PatientEntity> {
   const patient = await ctx.loaders.patient.load(patientId);
-  if (!patient || !patientFileView(ctx.viewer, patient.id)) throw new NotFoundError("Patient");
+  if (!patient || patient.erasedAt || !patientFileView(ctx.viewer, patient.id)) throw new NotFoundError("Patient");
   return patient;
 }
 
 /** The patient profile of a user, for staff and the patient themself (a sign-in's payload is the signed-in user's: see adoptViewer). */
 export async function patientOfUser(ctx: RequestContext, userId: string): Promise<PatientEntity | null> {
   const patient = await ctx.loaders.patientByUser.load(userId);
-  return patient && patientFileView(ctx.viewer, patient.id) ? patient : null;
+  return patient && !patient.erasedAt && patientFileView(ctx.viewer, patient.id) ? patient : null;
 }
 
 /** A patient's cases, as staff or the patient see them; read for the audit trail. */

@@ -98,6 +98,14 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.recordConsent @B":                 [A,    A,    F,   F,    N,   A,    U],
   "Mutation.revokeConsent @A":                 [A,    A,    F,   F,    A,   N,    U],
   "Mutation.revokeConsent @B":                 [A,    A,    F,   F,    N,   A,    U],
+  "Mutation.exportPatientFile @A":             [A,    A,    F,   F,    A,   N,    U],
+  "Mutation.exportPatientFile @B":             [A,    A,    F,   F,    N,   A,    U],
+  "Mutation.requestErasure @A":                [A,    A,    F,   F,    A,   N,    U],
+  "Mutation.requestErasure @B":                [A,    A,    F,   F,    N,   A,    U],
+  "Mutation.placeLegalHold @A":                [A,    F,    F,   F,    F,   F,    U],
+  "Mutation.placeLegalHold @B":                [A,    F,    F,   F,    F,   F,    U],
+  "Mutation.liftLegalHold @A":                 [A,    F,    F,   F,    F,   F,    U],
+  "Mutation.liftLegalHold @B":                 [A,    F,    F,   F,    F,   F,    U],
   "Subscription.caseStatusChanged":            [A,    A,    A,   A,    A,   A,    U],
   "Subscription.caseStatusChanged @A":         [A,    A,    A,   N,    A,   N,    U],
   "Subscription.caseStatusChanged @B":         [A,    A,    N,   N,    N,   A,    U],
@@ -656,7 +664,61 @@ const OPERATIONS: Operation[] = [
       after: () => resumeHeldCases(world[target!].patientId),
     }),
   },
+  {
+    field: "Mutation.exportPatientFile",
+    targets: BOTH,
+    prepare: async ({ target }) => ({
+      query: `mutation($p: ID!) { exportPatientFile(patientId: $p) }`,
+      variables: { p: world[target!].patientId },
+      check: (data) => (String(data).startsWith(`${server.runtime.publicUrl}/documents/export/`) ? [] : ["no export URL"]),
+    }),
+  },
+  {
+    field: "Mutation.requestErasure",
+    targets: BOTH,
+    // The world's patients must survive the matrix: under a legal hold an allowed request is recorded (false), not run.
+    prepare: async ({ target }) => {
+      await placeHold(world[target!].patientId);
+      return {
+        query: `mutation($p: ID!) { requestErasure(patientId: $p) }`,
+        variables: { p: world[target!].patientId },
+        check: (data) => (data === false ? [] : ["erased despite the legal hold"]),
+        cleanup: () => clearHold(world[target!].patientId),
+      };
+    },
+  },
+  {
+    field: "Mutation.placeLegalHold",
+    targets: BOTH,
+    prepare: async ({ target }) => ({
+      query: `mutation($p: ID!) { placeLegalHold(patientId: $p, reason: "Litigation hold") }`,
+      variables: { p: world[target!].patientId },
+      check: (data) => (data === true ? [] : ["no hold"]),
+      cleanup: () => clearHold(world[target!].patientId),
+    }),
+  },
+  {
+    field: "Mutation.liftLegalHold",
+    targets: BOTH,
+    prepare: async ({ target }) => {
+      await placeHold(world[target!].patientId);
+      return {
+        query: `mutation($p: ID!) { liftLegalHold(patientId: $p) }`,
+        variables: { p: world[target!].patientId },
+        check: (data) => (data === false ? [] : ["an erasure ran though none was requested"]),
+        cleanup: () => clearHold(world[target!].patientId),
+      };
+    },
+  },
 ];
+
+async function placeHold(patientId: string): Promise<void> {
+  await server.db.query(`UPDATE patient SET legal_hold_reason = 'matrix', legal_hold_at = now(), legal_hold_by_user_id = $2 WHERE id = $1`, [patientId, f.admin.userId]);
+}
+
+async function clearHold(patientId: string): Promise<void> {
+  await server.db.query(`UPDATE patient SET legal_hold_reason = NULL, legal_hold_at = NULL, legal_hold_by_user_id = NULL, erasure_requested_at = NULL WHERE id = $1`, [patientId]);
+}
 
 const rowKey = (field: string, variant: string | undefined, target: Target | undefined) => `${field}${variant ? `#${variant}` : ""}${target ? ` @${target}` : ""}`;
 

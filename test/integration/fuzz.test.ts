@@ -175,6 +175,8 @@ interface World {
 let server: TestServer;
 let f: Fixtures;
 let w: World;
+/** Patients of their own for the erasure mutations, which must never erase the world's. */
+let erasureWorld: { held: string; holdTarget: string; lifted: string };
 let schema: GraphQLSchema;
 let forgedToken: string;
 
@@ -562,7 +564,46 @@ const reviewerProfile = () =>
     languages: fc.subarray(["EN", "ZH"], { minLength: 1 }),
   });
 
+/** Three patients for requestErasure (always under a hold), placeLegalHold and liftLegalHold (never an erasure pending). */
+async function buildErasureWorld() {
+  const create = async (name: string) =>
+    (
+      await call(
+        `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }`,
+        { input: { fullName: name, dateOfBirth: "1955-05-05", email: `${name.toLowerCase().replace(/ /g, ".")}@fuzz.meridian`, preferredLanguage: "EN" } },
+        f.coordinator.token,
+      )
+    ).createPatient.id as string;
+  return { held: await create("Held Fuzz"), holdTarget: await create("Hold Target"), lifted: await create("Lifted Fuzz") };
+}
+
+/** A legal hold placed straight in the database; `pending` also records an erasure request. */
+async function holdInDatabase(patientId: string, pending: boolean) {
+  await server.db.query(
+    `UPDATE patient SET legal_hold_reason = 'fuzz', legal_hold_at = now(), legal_hold_by_user_id = $2, erasure_requested_at = CASE WHEN $3 THEN erasure_requested_at END WHERE id = $1`,
+    [patientId, f.admin.userId, pending],
+  );
+}
+
 const SPECS: Record<string, Spec> = {
+  exportPatientFile: {
+    actors: ["patient", "coordinator", "admin", "otherPatient", "reviewerEn"],
+    base: () => fc.record({ patientId: fc.constantFrom(f.patient.patientId, f.otherPatient.patientId) }),
+  },
+  requestErasure: {
+    actors: ["coordinator", "admin", "patient", "reviewerEn"],
+    base: () => fc.record({ patientId: fc.constant(erasureWorld.held) }),
+    prepare: () => holdInDatabase(erasureWorld.held, true),
+  },
+  placeLegalHold: {
+    actors: ["admin", "coordinator", "patient"],
+    base: () => fc.record({ patientId: fc.constant(erasureWorld.holdTarget), reason: legalText }),
+  },
+  liftLegalHold: {
+    actors: ["admin", "coordinator", "patient"],
+    base: () => fc.record({ patientId: fc.constant(erasureWorld.lifted) }),
+    prepare: () => holdInDatabase(erasureWorld.lifted, false),
+  },
   activateAccount: {
     actors: ["anonymous", "coordinator", "patient"],
     base: () => fc.record({ token: fc.oneof(fc.constantFrom(...w.invitationTokens), legalText), password: fc.oneof(strongPassword, legalText) }),
@@ -1086,6 +1127,7 @@ beforeAll(async () => {
   server = await startTestServer();
   f = await createFixtures(server, "fuzz");
   w = await buildWorld();
+  erasureWorld = await buildErasureWorld();
   // Well-formed, signed with another secret.
   const [header, payload] = f.coordinator.token.split(".");
   forgedToken = `${header}.${payload}.${crypto.randomBytes(32).toString("base64url")}`;
