@@ -70,6 +70,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   const hub = new EventHub(runtime, schema);
   const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => hub.publish(events), logger, {
     pollIntervalMs: config.outboxPollMs,
+    delivered: () => hub.idle(),
   });
   await listener.start();
   const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, {

@@ -19,6 +19,17 @@ export interface Config {
   logLevel: string;
   /** How often the outbox is re-read without a NOTIFY (0: only on signals). */
   outboxPollMs: number;
+  /** Live subscriptions one WebSocket, and one user over all their sockets, may hold. */
+  subscriptionsPerSocket: number;
+  subscriptionsPerUser: number;
+  /** GraphQL requests per signed-in user per minute, shared by every process. */
+  requestsPerMinute: number;
+  /** Comments per user per minute. */
+  commentsPerMinute: number;
+  /** Medical records (each takes one upload) per user per day. */
+  recordsPerDay: number;
+  /** Stored document bytes per case. */
+  caseDocumentBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +78,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimitPerAccount: perAccount,
     loginLimitPerAddress: perAddress,
     outboxPollMs: intFrom(env, "MERIDIAN_OUTBOX_POLL_MS", 1000),
+    subscriptionsPerSocket: intFrom(env, "MERIDIAN_SUBSCRIPTIONS_PER_SOCKET", 20),
+    subscriptionsPerUser: intFrom(env, "MERIDIAN_SUBSCRIPTIONS_PER_USER", 60),
+    requestsPerMinute: intFrom(env, "MERIDIAN_REQUESTS_PER_MINUTE", 600),
+    commentsPerMinute: intFrom(env, "MERIDIAN_COMMENTS_PER_MINUTE", 20),
+    recordsPerDay: intFrom(env, "MERIDIAN_RECORDS_PER_DAY", 500),
+    caseDocumentBytes: intFrom(env, "MERIDIAN_CASE_DOCUMENT_BYTES", 4 * 1024 ** 3),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
   if (production) {
