@@ -4,6 +4,7 @@ import { audit } from "../audit/audit.service.js";
 import { NotFoundError, unlessNotFound } from "../errors.js";
 import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
 import { requireCountryCode } from "../common/countries.js";
+import type { Page } from "../common/paging.js";
 import { CaseEntity } from "../cases/case.entity.js";
 import { isActive } from "../cases/workflow.js";
 import { appendEvents, type NewCaseEvent } from "../events/outbox.js";
@@ -73,8 +74,9 @@ export async function revokeConsent(ctx: RequestContext, id: string): Promise<Co
   });
 }
 
-export async function consentsOf(ctx: RequestContext, patientId: string): Promise<ConsentEntity[]> {
-  return ctx.loaders.consentsByPatient.load(patientId);
+/** A page of the patient's consents, newest first. */
+export async function consentsOf(ctx: RequestContext, patientId: string, page: Page): Promise<ConsentEntity[]> {
+  return ctx.loaders.consentPages.load({ parentId: patientId, page });
 }
 
 /** True when the patient's consents cover every accepted reviewer (or, with none yet, some consent is active). */

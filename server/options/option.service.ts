@@ -3,6 +3,7 @@ import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { ForbiddenError } from "../errors.js";
 import { CaseEventType, OptionStatus } from "../common/enums.js";
+import type { Page } from "../common/paging.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
@@ -55,7 +56,11 @@ export async function setPathwayOptionStatus(ctx: RequestContext, id: string, st
   });
 }
 
-export async function visibleOptions(ctx: RequestContext, visible: VisibleCase): Promise<PathwayOptionEntity[]> {
-  const rows = await ctx.loaders.optionsByCase.load(visible.row.id);
+/** A page of the case's options, oldest first, as this view may see them (canSeeOption per status, as SQL). */
+export async function visibleOptions(ctx: RequestContext, visible: VisibleCase, page: Page): Promise<PathwayOptionEntity[]> {
+  const statuses = Object.values(OptionStatus).filter((status) => canSeeOption(visible.view, visible.row, { status }));
+  if (statuses.length === 0) return [];
+  const filter = statuses.length === Object.values(OptionStatus).length ? undefined : { sql: "y.status = ANY(:optionStatuses)", params: { optionStatuses: statuses } };
+  const rows = await ctx.loaders.optionPages.load({ parentId: visible.row.id, page, filter });
   return rows.filter((row) => canSeeOption(visible.view, visible.row, row));
 }

@@ -6,6 +6,7 @@ import { BadUserInputError, NotFoundError, unlessNotFound } from "../errors.js";
 import { CaseEventType, Role } from "../common/enums.js";
 import { dateOnly, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
+import type { Page } from "../common/paging.js";
 import { findVisibleCase, lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
@@ -65,9 +66,11 @@ export async function shareRecordWithReviewers(ctx: RequestContext, id: string, 
   });
 }
 
-/** The records of a case that this view may see. */
-export async function visibleRecords(ctx: RequestContext, visible: VisibleCase): Promise<MedicalRecordEntity[]> {
-  const rows = await ctx.loaders.recordsByCase.load(visible.row.id);
+/** A page of the case's records, oldest first, as this view may see them (canSeeRecord, as SQL). */
+export async function recordPage(ctx: RequestContext, visible: VisibleCase, page: Page): Promise<MedicalRecordEntity[]> {
+  if (!canSeeRecord(visible.view, { sharedWithReviewers: true })) return [];
+  const filter = canSeeRecord(visible.view, { sharedWithReviewers: false }) ? undefined : { sql: "y.shared_with_reviewers", params: {} };
+  const rows = await ctx.loaders.recordPages.load({ parentId: visible.row.id, page, filter });
   return rows.filter((row) => canSeeRecord(visible.view, row));
 }
 
