@@ -16,6 +16,7 @@ import type { AddCommentInput } from "./comment.input.js";
 /** Coordinators and reviewers with the whole case in view comment on a section of a published summary. */
 export async function addComment(ctx: RequestContext, input: AddCommentInput): Promise<{ row: CommentEntity; view: VisibleCase["view"] }> {
   const body = requireText(input.body, "input.body", LIMITS.longText);
+  await ctx.runtime.quotas.comment(ctx.viewer!.userId);
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     if (!canContribute(view)) throw new ForbiddenError("Accept the invitation before contributing to the case");

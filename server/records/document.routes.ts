@@ -14,7 +14,7 @@ import type { Runtime } from "../runtime.js";
 import { MAX_DOCUMENT_BYTES } from "./document-store.js";
 import { CaseEntity } from "../cases/case.entity.js";
 import { MedicalRecordEntity } from "./medical-record.entity.js";
-import { findVisibleRecord, mayUpload } from "./record.service.js";
+import { caseDocumentRoom, findVisibleRecord, mayUpload } from "./record.service.js";
 import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
 
 /** What may be uploaded, with the extension a download is named with. */
@@ -85,8 +85,11 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
   if (!DOCUMENT_TYPES[contentType]) return fail(res, 415, "BAD_USER_INPUT", "contentType");
   if (Number(req.headers["content-length"] ?? 0) > MAX_DOCUMENT_BYTES) return fail(res, 413, "PAYLOAD_TOO_LARGE");
   const { ctx, claims, record } = redeemed;
+  // A case holds so many bytes of documents at most (uploads running at once may each take the room left).
+  const room = Math.min(MAX_DOCUMENT_BYTES, await caseDocumentRoom(ctx, record.row.caseId));
+  if (room <= 0 || Number(req.headers["content-length"] ?? 0) > room) return fail(res, 413, "PAYLOAD_TOO_LARGE");
   // Each attempt writes under its own key, so a losing concurrent upload never overwrites the winner.
-  const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, bodyOf(req), MAX_DOCUMENT_BYTES);
+  const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, bodyOf(req), room);
   const saved = await runtime.db
     .transaction(async (manager) => {
       const fresh = await spendToken(manager, claims.jti, claims.expiresAt);

@@ -24,6 +24,7 @@ export async function addMedicalRecord(ctx: RequestContext, input: AddMedicalRec
   const title = requireText(input.title, "input.title", LIMITS.title);
   const documentDate = input.documentDate ? dateOnly(input.documentDate) : null;
   if (documentDate && documentDate > dateOnly(new Date())) throw new BadUserInputError("input.documentDate", "input.documentDate is in the future");
+  await ctx.runtime.quotas.record(ctx.viewer!.userId);
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     if (view !== "STAFF" && view !== "OWNER") throw new NotFoundError("Case");
@@ -97,6 +98,12 @@ export async function findVisibleRecord(ctx: RequestContext, id: string): Promis
   const visible = await unlessNotFound(findVisibleCase(ctx, row.caseId));
   if (!visible || !canSeeRecord(visible.view, row)) throw new NotFoundError("MedicalRecord");
   return { row, view: visible.view, caseRow: visible.row };
+}
+
+/** How many more document bytes the case may store (MERIDIAN_CASE_DOCUMENT_BYTES over all its records). */
+export async function caseDocumentRoom(ctx: RequestContext, caseId: string): Promise<number> {
+  const [{ used }]: Array<{ used: string }> = await ctx.db.query(`SELECT coalesce(sum(size_bytes), 0)::text AS used FROM medical_record WHERE case_id = $1`, [caseId]);
+  return ctx.runtime.config.caseDocumentBytes - Number(used);
 }
 
 export const mayUpload = (ctx: RequestContext, record: MedicalRecordEntity) =>
