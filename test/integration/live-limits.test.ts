@@ -1,6 +1,6 @@
 import WebSocket from "ws";
 import { CaseEventType } from "../../server/common/enums";
-import { MAX_BUFFERED_BYTES } from "../../server/events/event-hub";
+import { MAX_BUFFERED_BYTES, MAX_MESSAGE_BYTES } from "../../server/events/event-hub";
 import { appendEvents } from "../../server/events/outbox";
 import { CaseBuilder } from "../support/case-builder";
 import { createFixtures, type Fixtures } from "../support/fixtures";
@@ -152,4 +152,19 @@ test("subscriptions per socket and per user are bounded, refused with RATE_LIMIT
   const again = second.subscribe(STATUS, { caseId: null });
   await until(() => hub.stats().subscribers === before + 5, "a subscription in the freed slot");
   expect(again.error).toBeUndefined();
+});
+
+test("an event whose result is over 1 MB ends that subscription with PAYLOAD_TOO_LARGE, not the socket's others", async () => {
+  const caseId = await build.openCase(f.patient.patientId);
+  const client = open(f.coordinator.token);
+  const notes = client.subscribe(NOTES, { caseId });
+  const statuses = client.subscribe(STATUS, { caseId });
+  await until(() => server.app.hub.stats().subscribers === 2, "both subscriptions");
+  await server.db.transaction((manager) => appendEvents(manager, f.coordinator.userId, [{ caseId, type: CaseEventType.RECORD_ADDED, note: "n".repeat(MAX_MESSAGE_BYTES) }]));
+  await notes.waitForEnd();
+  expect((notes.error as Array<{ extensions: { code: string } }>)[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
+  await build.move(caseId, "ON_HOLD", "still live");
+  await statuses.waitFor(1);
+  expect(statuses.error).toBeUndefined();
+  expect(statuses.results[0].data.caseStatusChanged.toStatus).toBe("ON_HOLD");
 });
