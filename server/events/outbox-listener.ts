@@ -144,6 +144,8 @@ export class OutboxListener {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.draining;
+    // Deliveries still executing use the pool, which closes after this.
+    await this.options.delivered?.();
     const client = this.client;
     this.client = null;
     if (client) {
