@@ -68,7 +68,8 @@ export function createArmor(production: boolean) {
     ...armor,
     validationRules: [
       ...armor.validationRules.map(reportingLimits),
-      reportingLimits(costLimitRule(GRAPHQL_LIMITS.maxCost, { maxCost: GRAPHQL_LIMITS.maxSubscriptionCost, maxPage: GRAPHQL_LIMITS.maxSubscriptionPage })),
+      // Reports its refusals in the same shape itself (limit, max, found).
+      costLimitRule(GRAPHQL_LIMITS.maxCost, { maxCost: GRAPHQL_LIMITS.maxSubscriptionCost, maxPage: GRAPHQL_LIMITS.maxSubscriptionPage }),
     ],
     parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
   };

@@ -137,9 +137,9 @@ export function costLimitRule(maxCost: number, subscription: { maxCost: number; 
         const live = operation.operation === "subscription";
         if (live && largestPage > subscription.maxPage) {
           context.reportError(
-            new GraphQLError(`A subscription runs for every event: lists in it take first: ${subscription.maxPage} at most (this one asks for ${largestPage})`, {
+            new GraphQLError(`Subscription page limit of ${subscription.maxPage} exceeded, found ${largestPage}: a subscription runs for every event, so its lists take first: ${subscription.maxPage} at most`, {
               nodes: [operation],
-              extensions: { code: "GRAPHQL_VALIDATION_FAILED", page: largestPage, limit: subscription.maxPage },
+              extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit: "maxSubscriptionPage", max: subscription.maxPage, found: largestPage },
             }),
           );
           return;
@@ -147,9 +147,9 @@ export function costLimitRule(maxCost: number, subscription: { maxCost: number; 
         const limit = live ? subscription.maxCost : maxCost;
         if (cost > limit) {
           context.reportError(
-            new GraphQLError(`The ${operation.operation} costs ${cost}, over the limit of ${limit}: ask for smaller pages (first) or fewer fields`, {
+            new GraphQLError(`${live ? "Subscription cost" : "Query cost"} limit of ${limit} exceeded, found ${cost}: ask for smaller pages (first) or fewer fields`, {
               nodes: [operation],
-              extensions: { code: "GRAPHQL_VALIDATION_FAILED", cost, limit },
+              extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit: live ? "maxSubscriptionCost" : "maxCost", max: limit, found: cost },
             }),
           );
         }

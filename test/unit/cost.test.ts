@@ -13,9 +13,9 @@ function costOf(query: string): { cost: number; refused: boolean } {
   if (errors.length === 0) {
     // Under the limit: find the cost by lowering the limit until it refuses.
     const probe = validate(schema, parse(query), [costLimitRule(0, { maxCost: 0, maxPage: Infinity })]);
-    return { cost: probe[0].extensions.cost as number, refused: false };
+    return { cost: probe[0].extensions.found as number, refused: false };
   }
-  return { cost: errors[0].extensions.cost as number, refused: true };
+  return { cost: errors[0].extensions.found as number, refused: true };
 }
 
 /** The coordinator dashboard: 50 cases (first as a variable counts at its maximum, 100). */
