@@ -40,6 +40,8 @@ const LONG_TEXT = new Set([
 /** Lists paged with `first`: their default and maximum (the resolvers enforce the same). */
 const PAGED: Record<string, { default: number; max: number }> = {
   "Query.cases": PAGES.cases,
+  "Query.patients": PAGES.cases,
+  "Query.users": PAGES.cases,
   "Case.comments": PAGES.caseComments,
   "Case.events": PAGES.caseEvents,
   "Case.records": PAGES.caseRecords,
@@ -55,6 +57,10 @@ const PAGED: Record<string, { default: number; max: number }> = {
 /** Lists without `first`: the edges of a page (already counted by `first` on the connection), and lists bounded elsewhere. */
 const BOUNDED: Record<string, number> = {
   "CaseConnection.edges": 1,
+  "PatientConnection.edges": 1,
+  "UserConnection.edges": 1,
+  // One per status at most.
+  "Case.allowedTransitions": 10,
   "CaseSummary.biomarkers": 50,
   "Query.reviewers": 100,
 };

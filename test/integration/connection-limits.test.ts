@@ -13,6 +13,7 @@ import WebSocket from "ws";
 import { loadConfig } from "../../server/config";
 import { createHttpServer } from "../../server/http-limits";
 import { createFixtures, type Fixtures } from "../support/fixtures";
+import { startProbe } from "../support/probe";
 import { ok, startTestServer, type TestServer } from "../support/server";
 
 const ATTACKER = "127.0.0.2";
@@ -46,31 +47,14 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-/** Every 50 ms until stopped, another user's `{ viewer { id } }`; reports every failure. */
+/** Every 50 ms until stopped, another user's `{ viewer { id } }`; its latency printed, its failures returned. */
 function probe() {
-  const latencies: number[] = [];
-  const failures: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = Date.now();
-      try {
-        const response = await server.gql(`{ viewer { id } }`, {}, f.admin.token);
-        if (response.data?.viewer?.id !== f.admin.userId) failures.push(JSON.stringify(response.errors));
-      } catch (error) {
-        failures.push(String(error));
-      }
-      latencies.push(Date.now() - started);
-      await sleep(50);
-    }
-  })();
+  const running = startProbe(server, f.admin.token, 50);
   return {
     async stop(what: string) {
-      running = false;
-      await loop;
-      const sorted = [...latencies].sort((a, b) => a - b);
-      console.log(`probe during ${what}: ${latencies.length} requests, p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms, ${failures.length} failed`);
-      return failures;
+      const report = await running.stop();
+      console.log(`probe during ${what}: ${report.requests} requests, p50 ${report.p50} ms, max ${report.max} ms, ${report.failures.length} failed`);
+      return report.failures;
     },
   };
 }

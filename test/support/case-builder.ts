@@ -62,10 +62,15 @@ export class CaseBuilder {
     await this.run(`mutation($id: ID!) { publishCaseSummary(id: $id) { id } }`, { id: summaryId });
   }
 
+  /** An active cross-border consent for exactly these countries: recorded, or the one already active (identical consents are refused). */
   async recordConsent(patientId: string, countries: string[]): Promise<string> {
-    return (
-      await this.run(`mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, { input: { patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: countries } })
-    ).recordConsent.id;
+    const response = await this.server.gql(`mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, {
+      input: { patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: countries },
+    }, this.coordinatorToken);
+    if (response.errors?.[0]?.extensions?.code !== "CONFLICT") return ok(response).recordConsent.id;
+    const { consents } = (await this.run(`query($id: ID!) { patient(id: $id) { consents(first: 50) { id active scope destinationCountries } } }`, { id: patientId })).patient;
+    const same = (a: string[]) => a.length === countries.length && countries.every((c) => a.includes(c));
+    return consents.find((c: { active: boolean; scope: string; destinationCountries: string[] }) => c.active && c.scope === "CROSS_BORDER_REVIEW" && same(c.destinationCountries)).id;
   }
 
   async invite(caseId: string, reviewerId: string): Promise<string> {
