@@ -50,6 +50,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** Cases closed or withdrawn longer than this many days ago are erased (MERIDIAN_RETENTION_DAYS). */
   retentionDays: number;
+  /** Where documents are stored (MERIDIAN_DOCUMENT_STORE): encrypted files under the data directory, or chunks in PostgreSQL. */
+  documentStore: "fs" | "postgres";
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +69,12 @@ function publicUrlFrom(raw: string | undefined): string | undefined {
     throw new ConfigError("MERIDIAN_PUBLIC_URL must be an http(s) origin and optional path, without query, fragment or credentials");
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function documentStoreFrom(raw: string | undefined): Config["documentStore"] {
+  if (raw === undefined || raw === "") return "fs";
+  if (raw === "fs" || raw === "postgres") return raw;
+  throw new ConfigError("MERIDIAN_DOCUMENT_STORE must be fs or postgres");
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -133,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webSocketPingMs: intFrom(env, "MERIDIAN_WS_PING_MS", 15_000),
     dbStatementTimeoutMs: intFrom(env, "MERIDIAN_DB_STATEMENT_TIMEOUT_MS", 15_000),
     retentionDays: intFrom(env, "MERIDIAN_RETENTION_DAYS", 3650),
+    documentStore: documentStoreFrom(env.MERIDIAN_DOCUMENT_STORE),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
   if (config.retentionDays < 1) throw new ConfigError("MERIDIAN_RETENTION_DAYS must be at least 1");
