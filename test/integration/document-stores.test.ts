@@ -2,7 +2,7 @@
  * One suite, both document stores (files under the data directory, chunks in PostgreSQL):
  * round trips (several chunks), refusals and aborts that leave nothing, removal, the integrity
  * check, the partial sweep; then, over HTTP, a tampered document answers DOCUMENT_CORRUPT with
- * no byte of it sent, and the fault is logged.
+ * no byte of it sent, the fault is logged, and an erasure leaves nothing of the patient's in the store.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -154,8 +154,8 @@ describe.each<Kind>(["fs", "postgres"])("the %s document store", (kind) => {
   });
 });
 
-describe.each<Kind>(["fs", "postgres"])("downloads from the %s store", (kind) => {
-  test("a tampered document answers DOCUMENT_CORRUPT before any byte, and is logged as an integrity fault", async () => {
+describe.each<Kind>(["fs", "postgres"])("documents served from the %s store", (kind) => {
+  test("a tampered download answers DOCUMENT_CORRUPT before any byte and is logged as an integrity fault; an erasure empties the store", async () => {
     const lines: string[] = [];
     const server = await startTestServer({ documentStore: kind, logLevel: "info" }, { onLog: (line) => lines.push(line) });
     try {
@@ -183,6 +183,10 @@ describe.each<Kind>(["fs", "postgres"])("downloads from the %s store", (kind) =>
       const good = await fetch(urls.find((r) => r.id !== tampered.id)!.downloadUrl);
       expect(good.status).toBe(200);
       expect(Buffer.from(await good.arrayBuffer()).equals(body)).toBe(true);
+
+      // The erasure removes through the store: nothing of the patient's documents is left in it.
+      expect(ok(await server.gql(`mutation($p: ID!) { requestErasure(patientId: $p) }`, { p: f.patient.patientId }, f.patient.token)).requestErasure).toBe(true);
+      expect(await storedCount(kind, server.db, server.config.dataDir)).toBe(0);
     } finally {
       await server.close();
     }
