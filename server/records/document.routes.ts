@@ -61,6 +61,11 @@ function handleError(runtime: Runtime, res: Response, error: unknown, requestId:
     if (res.headersSent) return void res.destroy();
     return fail(res, 507, "STORAGE_FULL");
   }
+  if (error instanceof DocumentCorruptError) {
+    runtime.logger.error({ requestId, route: "documents", key: error.key }, "document integrity fault: stored bytes fail their check");
+    if (res.headersSent) return void res.destroy();
+    return fail(res, 500, "DOCUMENT_CORRUPT");
+  }
   if (error instanceof DocumentBodyError) return fail(res, error.status, "BAD_USER_INPUT", error.field);
   const domain = asDomainError(error);
   if (domain?.code === "PAYLOAD_TOO_LARGE") return fail(res, 413, "PAYLOAD_TOO_LARGE");
@@ -125,13 +130,10 @@ async function download(runtime: Runtime, req: Request, res: Response) {
   const storage = row.storage as StoredDocument["storage"];
   // The stored bytes are checked whole (their GCM tag) before the first one is sent: a client never
   // receives the start of an altered document. The cost is a second read of the stored bytes.
-  const corrupt = await runtime.documents.verify(storage).then(() => false, (error: unknown) => {
-    if (!(error instanceof DocumentCorruptError)) throw error;
-    return true;
-  });
-  if (corrupt) {
-    runtime.logger.error({ requestId: ctx.requestId, route: "documents", recordId: row.id, key: storage.key }, "document integrity fault: stored bytes fail their check");
-    return fail(res, 500, "DOCUMENT_CORRUPT");
+  try {
+    await runtime.documents.verify(storage);
+  } catch (error) {
+    return handleError(runtime, res, error, ctx.requestId);
   }
   documentHeaders(res, row);
   // pipeline closes what is read when the client goes away; the GCM tag is checked again at the end.

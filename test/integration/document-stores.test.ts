@@ -155,7 +155,7 @@ describe.each<Kind>(["fs", "postgres"])("the %s document store", (kind) => {
 });
 
 describe.each<Kind>(["fs", "postgres"])("documents served from the %s store", (kind) => {
-  test("a tampered download answers DOCUMENT_CORRUPT before any byte and is logged as an integrity fault; an erasure empties the store", async () => {
+  test("a tampered download (or export) answers DOCUMENT_CORRUPT before any byte and is logged as an integrity fault; an erasure empties the store", async () => {
     const lines: string[] = [];
     const server = await startTestServer({ documentStore: kind, logLevel: "info" }, { onLog: (line) => lines.push(line) });
     try {
@@ -178,7 +178,13 @@ describe.each<Kind>(["fs", "postgres"])("documents served from the %s store", (k
       expect(bad.headers.get("content-type")).toMatch(/application\/json/);
       expect(await bad.json()).toEqual({ code: "DOCUMENT_CORRUPT" });
       const fault = lines.map((line) => JSON.parse(line)).find((entry) => /integrity fault/.test(entry.msg));
-      expect(fault).toMatchObject({ level: 50, recordId: tampered.id });
+      expect(fault).toMatchObject({ level: 50, key: tampered.key });
+
+      // The patient's export holds that document too: it fails the same way, before any byte of the archive.
+      const exportUrl = ok(await server.gql(`mutation($p: ID!) { exportPatientFile(patientId: $p) }`, { p: f.patient.patientId }, f.coordinator.token)).exportPatientFile;
+      const exported = await fetch(exportUrl);
+      expect(exported.status).toBe(500);
+      expect(await exported.json()).toEqual({ code: "DOCUMENT_CORRUPT" });
 
       const good = await fetch(urls.find((r) => r.id !== tampered.id)!.downloadUrl);
       expect(good.status).toBe(200);
