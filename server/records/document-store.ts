@@ -111,7 +111,8 @@ export function createDocumentStore(backend: DocumentBackend, keyRing: KeyRing, 
       await backend.delete(storage.key);
       await fallback?.delete(storage.key);
     },
-    sweepPartials: (olderThanMs) => backend.sweepPartials(olderThanMs),
+    // The other store's too: partial writes left there before a switch, or by an interrupted move.
+    sweepPartials: async (olderThanMs) => (await backend.sweepPartials(olderThanMs)) + ((await fallback?.sweepPartials(olderThanMs)) ?? 0),
   };
 }
 
@@ -154,9 +155,4 @@ export function createFileBackend(root: string): DocumentBackend {
       return removed;
     },
   };
-}
-
-/** Documents as encrypted files under the data directory. */
-export function createFileDocumentStore(root: string, keyRing: KeyRing): DocumentStore {
-  return createDocumentStore(createFileBackend(root), keyRing);
 }

@@ -1,8 +1,7 @@
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
 import type { DataSource } from "typeorm";
-import type { KeyRing } from "../auth/field-crypto.js";
-import { createDocumentStore, type DocumentBackend, type DocumentStore } from "./document-store.js";
+import type { DocumentBackend } from "./document-store.js";
 
 /** Bytes per row: big enough that a 50 MB document is 200 rows, small enough that a reader holds little. */
 export const CHUNK_BYTES = 256 * 1024;
@@ -90,8 +89,4 @@ export function createPostgresBackend(db: DataSource): DocumentBackend {
       return Number(rows[0].n);
     },
   };
-}
-
-export function createPostgresDocumentStore(db: DataSource, keyRing: KeyRing): DocumentStore {
-  return createDocumentStore(createPostgresBackend(db), keyRing);
 }
