@@ -61,6 +61,8 @@ export interface Config {
   recordsPerDay: number;
   /** Stored document bytes per case. */
   caseDocumentBytes: number;
+  /** Where documents are stored (MERIDIAN_DOCUMENT_STORE): encrypted files under the data directory, or chunks in PostgreSQL. */
+  documentStore: "fs" | "postgres";
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +80,12 @@ function publicUrlFrom(raw: string | undefined): string | undefined {
     throw new ConfigError("MERIDIAN_PUBLIC_URL must be an http(s) origin and optional path, without query, fragment or credentials");
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function documentStoreFrom(raw: string | undefined): Config["documentStore"] {
+  if (raw === undefined || raw === "") return "fs";
+  if (raw === "fs" || raw === "postgres") return raw;
+  throw new ConfigError("MERIDIAN_DOCUMENT_STORE must be fs or postgres");
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -150,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     commentsPerMinute: intFrom(env, "MERIDIAN_COMMENTS_PER_MINUTE", 20),
     recordsPerDay: intFrom(env, "MERIDIAN_RECORDS_PER_DAY", 500),
     caseDocumentBytes: intFrom(env, "MERIDIAN_CASE_DOCUMENT_BYTES", 4 * 1024 ** 3),
+    documentStore: documentStoreFrom(env.MERIDIAN_DOCUMENT_STORE),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
   if (config.retentionDays < 1) throw new ConfigError("MERIDIAN_RETENTION_DAYS must be at least 1");

@@ -8,7 +8,8 @@ import { verifyPassword } from "./auth/password.js";
 import { loadSecrets } from "./db/secrets.js";
 import type { Logger } from "./logger.js";
 import { createFileMailer, type Mailer } from "./mail/mailer.js";
-import { createFileDocumentStore, type DocumentStore } from "./records/document-store.js";
+import { createDocumentStore, createFileBackend, type DocumentStore } from "./records/document-store.js";
+import { createPostgresBackend } from "./records/postgres-document-store.js";
 
 /** What lives as long as the process: built once, shared by every request. */
 export interface Runtime {
@@ -30,6 +31,16 @@ export interface Runtime {
   passwords: { verify: (hash: string, password: string) => Promise<boolean> };
 }
 
+/**
+ * The configured store takes new documents; the other one is still read (and removed from) for
+ * documents not yet moved (`npm run documents:move`), so switching stores loses none.
+ */
+function documentStoreFor(config: Config, db: DataSource, keyRing: KeyRing): DocumentStore {
+  const files = createFileBackend(path.join(config.dataDir, "documents"));
+  const database = createPostgresBackend(db);
+  return config.documentStore === "postgres" ? createDocumentStore(database, keyRing, files) : createDocumentStore(files, keyRing, database);
+}
+
 export async function createRuntime(config: Config, db: DataSource, logger: Logger): Promise<Runtime> {
   const secrets = await loadSecrets(db, config);
   const keyRing = createKeyRing(secrets.encryptionKey, secrets.previousEncryptionKeys);
@@ -39,7 +50,7 @@ export async function createRuntime(config: Config, db: DataSource, logger: Logg
     logger,
     jwtSecret: secrets.jwtSecret,
     keyRing,
-    documents: createFileDocumentStore(path.join(config.dataDir, "documents"), keyRing),
+    documents: documentStoreFor(config, db, keyRing),
     loginLimiter: createLoginLimiter(db, config.loginLimitPerAccount, config.loginLimitPerAddress),
     resetLimiter: createLoginLimiter(db, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, RESET_LIMITER),
     mailer: createFileMailer(config.mailDir, logger, config.production),

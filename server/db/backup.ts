@@ -1,12 +1,14 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { Transform, type Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type tar from "tar-stream";
+import { documentFile } from "../records/document-store.js";
 import { createArchive } from "./backup-archive.js";
+
+export { documentFile };
 
 /**
  * Logical backup without pg_dump (the embedded PostgreSQL ships none): every table is
@@ -140,8 +142,6 @@ export function hashing() {
   return { transform, result: () => ({ sha256: hash.digest("hex"), bytes }) };
 }
 
-/** Where a document's (encrypted) bytes lie, as the file store names them. */
-export const documentFile = (documentsDir: string, key: string) => path.join(documentsDir, key.replace(/[^a-zA-Z0-9-]/g, ""));
 
 async function copyDocument(pack: tar.Pack, documentsDir: string, key: string): Promise<DocumentManifestEntry> {
   const file = documentFile(documentsDir, key);
@@ -189,7 +189,14 @@ export async function backup(options: { url: string; documentsDir: string; out: 
       tables,
       sequences: sequences.map((s) => ({ name: s.name, value: s.value === null ? null : Number(s.value) })),
     };
-    const documentKeys = (await client.query<{ key: string }>(`SELECT storage->>'key' AS key FROM medical_record WHERE storage IS NOT NULL ORDER BY 1`)).rows.map((row) => row.key);
+    // Documents in the PostgreSQL store are rows of document_chunk, copied with the tables; the rest are files.
+    const documentKeys = (
+      await client.query<{ key: string }>(
+        `SELECT storage->>'key' AS key FROM medical_record m
+          WHERE storage IS NOT NULL AND NOT EXISTS (SELECT 1 FROM document_chunk c WHERE c.key = m.storage->>'key' AND c.seq = 0)
+          ORDER BY 1`,
+      )
+    ).rows.map((row) => row.key);
 
     archive = createArchive(options.out, keyMaterial ? options.passphrase : undefined);
     await addEntry(archive.pack, "manifest.json", JSON.stringify(manifest, null, 2));

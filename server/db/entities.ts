@@ -6,6 +6,7 @@ import { CaseEventEntity } from "../events/case-event.entity.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
 import { CommentEntity } from "../comments/comment.entity.js";
 import { ConsentEntity } from "../consents/consent.entity.js";
+import { DocumentChunkEntity } from "../records/document-chunk.entity.js";
 import { MedicalRecordEntity } from "../records/medical-record.entity.js";
 import { PathwayOptionEntity } from "../options/pathway-option.entity.js";
 import { PatientEntity } from "../patients/patient.entity.js";
@@ -25,6 +26,7 @@ export const entities = [
   CaseSummaryEntity,
   CommentEntity,
   ConsentEntity,
+  DocumentChunkEntity,
   MedicalRecordEntity,
   PathwayOptionEntity,
   PatientEntity,

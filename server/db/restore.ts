@@ -22,10 +22,14 @@ function migrationsUpTo(upTo: number): Function[] {
   return files.filter((file) => Number(file.split("-")[0]) <= upTo).flatMap((file) => Object.values(require(path.join(dir, file))) as Function[]);
 }
 
-/** Drops what a failed restore's migrations created, so the database is empty again, as it was found. */
-async function emptyDatabase(client: Client): Promise<void> {
+/**
+ * Drops what a failed restore's migrations created, so the database is empty again, as it was
+ * found: extensions they added (`keep` were there before) first, since an extension's own
+ * functions cannot be dropped one by one, then tables, sequences and the remaining functions.
+ */
+async function emptyDatabase(client: Client, keep: string[]): Promise<void> {
   await client.query(`DO $$ DECLARE r record; BEGIN
-    FOR r IN SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = 'public' LOOP EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname); END LOOP;
+    FOR r IN SELECT extname FROM pg_extension WHERE extname <> ALL (ARRAY[${keep.map((name) => `'${name.replace(/'/g, "''")}'`).join(", ") || "''"}]::text[]) LOOP EXECUTE format('DROP EXTENSION IF EXISTS %I CASCADE', r.extname); END LOOP;
     FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', r.tablename); END LOOP;
     FOR r IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' LOOP EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', r.sequencename); END LOOP;
     FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP EXECUTE 'DROP FUNCTION IF EXISTS ' || r.f || ' CASCADE'; END LOOP;
@@ -71,8 +75,10 @@ export async function restore(options: { url: string; documentsDir: string; file
   const written: string[] = [];
   let committed = false;
   let archive: Awaited<ReturnType<typeof openArchive>> | undefined;
+  let extensions: string[] = [];
   try {
     await assertEmptyDatabase(client);
+    extensions = (await client.query<{ name: string }>(`SELECT extname AS name FROM pg_extension`)).rows.map((row) => row.name);
   } catch (error) {
     await client.end();
     throw error;
@@ -154,7 +160,7 @@ export async function restore(options: { url: string; documentsDir: string; file
     const cause = archive ? await archive.finished.then(() => undefined, (failure: unknown) => failure) : undefined;
     if (!committed) {
       await client.query("ROLLBACK").catch(() => {});
-      await emptyDatabase(client).catch(() => {});
+      await emptyDatabase(client, extensions).catch(() => {});
       for (const file of written) await fs.promises.rm(file, { force: true });
     }
     throw cause instanceof BackupFormatError ? cause : error;

@@ -128,11 +128,13 @@ async function collect(ctx: RequestContext, patient: PatientEntity): Promise<{ f
 
 /**
  * Streams the archive (index.json, index.html, then each document decrypted through the
- * document store) into `out`, gzipped; no document is held whole in memory. A failed
- * integrity check of a document aborts the stream.
+ * document store) into `out`, gzipped; no document is held whole in memory. Every document's
+ * stored bytes are checked first: an altered one fails the export (DocumentCorruptError)
+ * before anything is written to `out`.
  */
 export async function streamPatientArchive(ctx: RequestContext, patient: PatientEntity, out: Writable): Promise<void> {
   const { file, documents } = await collect(ctx, patient);
+  for (const document of documents) await ctx.runtime.documents.verify(document.storage);
   const pack = tar.pack();
   const sent = pipeline(pack, zlib.createGzip(), out);
   try {

@@ -9,7 +9,7 @@ import { audit } from "../audit/audit.service.js";
 import { asDomainError, isStorageFull, logUnexpected, unlessNotFound } from "../errors.js";
 import { isTerminal } from "../cases/workflow.js";
 import type { Runtime } from "../runtime.js";
-import { MAX_DOCUMENT_BYTES } from "./document-store.js";
+import { DocumentCorruptError, MAX_DOCUMENT_BYTES, type StoredDocument } from "./document-store.js";
 import { acceptDocument } from "./document.service.js";
 import { DOCUMENT_TYPES, DocumentBodyError } from "./document-type.js";
 import type { MedicalRecordEntity } from "./medical-record.entity.js";
@@ -58,6 +58,11 @@ function handleError(runtime: Runtime, res: Response, error: unknown, requestId:
     runtime.logger.warn({ requestId, route: "documents", errorCode: (error as { code?: string }).code }, "storage full: document refused");
     if (res.headersSent) return void res.destroy();
     return fail(res, 507, "STORAGE_FULL");
+  }
+  if (error instanceof DocumentCorruptError) {
+    runtime.logger.error({ requestId, route: "documents", key: error.key }, "document integrity fault: stored bytes fail their check");
+    if (res.headersSent) return void res.destroy();
+    return fail(res, 500, "DOCUMENT_CORRUPT");
   }
   if (error instanceof DocumentBodyError) return fail(res, error.status, "BAD_USER_INPUT", error.field);
   const domain = asDomainError(error);
@@ -123,9 +128,17 @@ async function download(runtime: Runtime, req: Request, res: Response) {
   await audit(ctx as RequestContext, { action: "DOWNLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: record.row.id, patientId: record.caseRow.patientId });
   await flushReadAudit(ctx);
   const row = record.row;
+  const storage = row.storage as StoredDocument["storage"];
+  // The stored bytes are checked whole (their GCM tag) before the first one is sent: a client never
+  // receives the start of an altered document. The cost is a second read of the stored bytes.
+  try {
+    await runtime.documents.verify(storage);
+  } catch (error) {
+    return handleError(runtime, res, error, ctx.requestId);
+  }
   documentHeaders(res, row);
-  // pipeline closes the file when the client goes away; a failed GCM tag check aborts the response.
-  await pipeline(runtime.documents.read(row.storage as never), res).catch((error: NodeJS.ErrnoException) => {
+  // pipeline closes what is read when the client goes away; the GCM tag is checked again at the end.
+  await pipeline(runtime.documents.read(storage), res).catch((error: NodeJS.ErrnoException) => {
     // A client that stops reading is not a server fault.
     if (error.code !== "ERR_STREAM_PREMATURE_CLOSE") handleError(runtime, res, error, ctx.requestId);
   });

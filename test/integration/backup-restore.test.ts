@@ -4,6 +4,9 @@ import path from "node:path";
 import { Client } from "pg";
 import { backup, tableChecksum, tablesInDependencyOrder } from "../../server/db/backup";
 import { restore } from "../../server/db/restore";
+import { moveDocuments } from "../../server/records/document-move";
+import { createFileBackend } from "../../server/records/document-store";
+import { createPostgresBackend } from "../../server/records/postgres-document-store";
 import { CaseBuilder } from "../support/case-builder";
 import { createEmptyDatabase } from "../support/database";
 import { createFixtures, PASSWORD, type Fixtures } from "../support/fixtures";
@@ -152,4 +155,32 @@ test("a non-empty target, a wrong passphrase or a cut archive is refused, and th
 test("a database that keeps its keys inside is not backed up in the clear", async () => {
   await expect(backup({ url: server.config.databaseUrl!, documentsDir: sourceDocuments(), out: path.join(work, "clear.backup") })).rejects.toThrow(/MERIDIAN_BACKUP_PASSPHRASE/);
   expect(fs.existsSync(path.join(work, "clear.backup"))).toBe(false);
+});
+
+test("with the PostgreSQL document store the documents travel as table rows, and a server on that store reads them back", async () => {
+  const files = createFileBackend(sourceDocuments());
+  const database = createPostgresBackend(server.db);
+  await moveDocuments(server.db, server.runtime.keyRing, files, database);
+  cleanups.push(() => moveDocuments(server.db, server.runtime.keyRing, database, files));
+  const out = path.join(work, "chunked.backup");
+  const before = await checksums(server.config.databaseUrl!);
+  const taken = await backup({ url: server.config.databaseUrl!, documentsDir: sourceDocuments(), out, passphrase });
+  expect(taken.documents).toEqual([]);
+  expect(taken.manifest.tables.find((t) => t.name === "document_chunk")!.rows).toBeGreaterThanOrEqual(4);
+
+  const target = await emptyTarget();
+  await restore({ url: target.url, documentsDir: target.documentsDir, file: out, passphrase });
+  const after = await checksums(target.url);
+  expect(after.document_chunk).toEqual(before.document_chunk);
+  const restoredServer = await startServerOn(target.url, target.dataDir, { documentStore: "postgres" });
+  cleanups.push(() => restoredServer.close());
+  const token = ok(await restoredServer.gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: f.coordinator.email, p: PASSWORD })).login.accessToken;
+  const cases = ok(await restoredServer.gql(`{ cases(first: 100) { edges { node { records { downloadUrl } } } } }`, {}, token)).cases.edges;
+  const urls: string[] = cases.flatMap((edge: { node: { records: Array<{ downloadUrl: string | null }> } }) => edge.node.records.map((r) => r.downloadUrl)).filter(Boolean);
+  expect(urls.length).toBeGreaterThanOrEqual(4);
+  for (const url of urls) {
+    const download = await fetch(url);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toMatch(/^(Redacted report|Concurrent upload)/);
+  }
 });
