@@ -1,0 +1,24 @@
+import { Badge } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import type { CaseStatus } from "../generated/graphql";
+
+const COLORS: Record<CaseStatus, string> = {
+  RECORDS_COLLECTION: "blue",
+  CASE_ORGANISATION: "cyan",
+  TRANSLATION: "grape",
+  PATHWAY_ASSESSMENT: "violet",
+  OPTION_MAPPING: "indigo",
+  OPTIONS_DELIVERED: "teal",
+  CLOSED: "gray",
+  ON_HOLD: "orange",
+  WITHDRAWN: "red",
+};
+
+export function StatusBadge({ status }: { status: CaseStatus }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={COLORS[status]} variant="light" size="lg" radius="sm" style={{ textTransform: "none" }}>
+      {t(`status.${status}`)}
+    </Badge>
+  );
+}
