@@ -20,6 +20,7 @@ import { servedOverWebSocket } from "./events/case-event.subscription.js";
 import { EventHub } from "./events/event-hub.js";
 import { OutboxListener } from "./events/outbox-listener.js";
 import { attachWebSocketServer } from "./events/websocket.js";
+import { notFound, webAppRoutes } from "./web-app.routes.js";
 
 
 export interface App {
@@ -131,6 +132,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
     }),
   );
   app.use("/graphql", requestBodyErrors);
+  app.use(webAppRoutes(config.clientDir));
+  app.use(notFound);
 
   return {
     runtime,

@@ -6,6 +6,8 @@ export interface Config {
   port: number;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The built web app (client/dist) served at `/`; absent until `npm run build:client`. */
+  clientDir: string;
   demoPassword: string | undefined;
   jwtSecret: string | undefined;
   encryptionKey: string | undefined;
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFrom(env, "PORT", 4000),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.MERIDIAN_DATA_DIR || "./data"),
+    clientDir: path.resolve(env.MERIDIAN_CLIENT_DIR || "./client/dist"),
     demoPassword: env.MERIDIAN_DEMO_PASSWORD || undefined,
     jwtSecret: env.MERIDIAN_JWT_SECRET || undefined,
     encryptionKey: env.MERIDIAN_ENCRYPTION_KEY || undefined,

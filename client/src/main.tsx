@@ -10,7 +10,7 @@ import { createMeridianClient } from "./app/apollo";
 import { MeridianClientProvider } from "./app/auth";
 import { initI18n } from "./app/i18n";
 import { createAppRouter } from "./app/routes";
-import { theme } from "./app/theme";
+import { cssVariablesResolver, theme } from "./app/theme";
 import { Loading } from "./ui/states";
 
 async function start() {
@@ -20,7 +20,7 @@ async function start() {
   const router = createAppRouter(client);
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
-      <MantineProvider theme={theme}>
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
         <Notifications position="top-right" />
         <ApolloProvider client={client.apollo}>
           <MeridianClientProvider client={client}>

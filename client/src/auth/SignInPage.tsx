@@ -55,8 +55,8 @@ export default function SignInPage() {
                 {wrongCredentials ? t("signIn.wrongCredentials") : describeError(t, error)}
               </Alert>
             )}
-            <TextInput label={t("signIn.email")} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-            <PasswordInput label={t("signIn.password")} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <TextInput label={t("signIn.email")} type="email" autoComplete="username" required withAsterisk={false} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+            <PasswordInput label={t("signIn.password")} autoComplete="current-password" required withAsterisk={false} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
             <Button type="submit" loading={loading} disabled={!email || !password}>
               {t("signIn.submit")}
             </Button>

@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+const PROJECT = path.resolve(__dirname, "../..");
+
+/**
+ * Chromium from the @sparticuz/chromium package (no browser download): it unpacks into
+ * $TMPDIR/chromium, here the git-ignored .cache/ of the project. A missing or broken browser
+ * throws, failing the run.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const tmp = path.join(PROJECT, ".cache", "tmp");
+  fs.mkdirSync(tmp, { recursive: true });
+  process.env.TMPDIR = tmp;
+  const { default: chromium } = await import("@sparticuz/chromium");
+  const { chromium: playwright } = await import("playwright-core");
+  return playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+}
+
+/** A browser context that fails the test on any Content-Security-Policy violation or page error. */
+export async function newContext(browser: Browser, problems: string[]): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: "en-CA", acceptDownloads: true });
+  context.on("page", (page) => watch(page, problems));
+  return context;
+}
+
+function watch(page: Page, problems: string[]) {
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+}
+
+const AXE_SOURCE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core run inside the page (evaluated, so the app's CSP stays in force): serious and critical violations. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
