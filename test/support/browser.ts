@@ -13,9 +13,14 @@ export async function launchBrowser(): Promise<Browser> {
   const tmp = path.join(PROJECT, ".cache", "tmp");
   fs.mkdirSync(tmp, { recursive: true });
   process.env.TMPDIR = tmp;
-  const { default: chromium } = await import("@sparticuz/chromium");
+  const module = await import("@sparticuz/chromium");
+  const chromium = module.default ?? module;
   const { chromium: playwright } = await import("playwright-core");
-  return playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+  // Its Lambda defaults include a single process (closing one context ends the browser) and
+  // switched-off web security, which would hide exactly what these tests check (CSP, origins).
+  const dropped = new Set(["--single-process", "--disable-web-security", "--allow-running-insecure-content", "--disable-site-isolation-trials"]);
+  const args = chromium.args.filter((arg: string) => !dropped.has(arg));
+  return playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
 }
 
 /** A browser context that fails the test on any Content-Security-Policy violation or page error. */

@@ -50,7 +50,7 @@ export default function CasePage() {
         <div>
           <PageHeading title={t("case.title", { reference: caseItem.reference })}>{t("case.title", { reference: caseItem.reference })}</PageHeading>
           <Group gap="sm">
-            <StatusBadge status={caseItem.status} />
+            <StatusBadge status={caseItem.status} testId="case-status" />
             <Text size="sm" c="dimmed">
               {t("case.since", { date: format.date(caseItem.statusSince), count: format.daysSince(caseItem.statusSince) })}
             </Text>

@@ -14,10 +14,10 @@ const COLORS: Record<CaseStatus, string> = {
   WITHDRAWN: "red",
 };
 
-export function StatusBadge({ status }: { status: CaseStatus }) {
+export function StatusBadge({ status, testId }: { status: CaseStatus; testId?: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[status]} variant="light" size="lg" radius="sm" style={{ textTransform: "none" }}>
+    <Badge data-testid={testId} color={COLORS[status]} variant="light" size="lg" radius="sm" style={{ textTransform: "none" }}>
       {t(`status.${status}`)}
     </Badge>
   );
