@@ -152,7 +152,7 @@ export function ReviewersPanel({ caseId, assignments }: { caseId: string; assign
                   <Button
                     disabled={activeReviewerIds.has(reviewer.id)}
                     loading={inviting.loading}
-                    aria-label={t("reviewers.inviteNamed", { name: reviewer.displayName })}
+                    aria-label={activeReviewerIds.has(reviewer.id) ? undefined : t("reviewers.inviteNamed", { name: reviewer.displayName })}
                     onClick={() =>
                       void invite({ variables: { caseId, reviewerId: reviewer.id, dueAt: dueDate ? new Date(`${dueDate}T23:59:59`).toISOString() : null } }).catch(() => undefined)
                     }
