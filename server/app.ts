@@ -9,7 +9,7 @@ import cors from "cors";
 import express from "express";
 import helmet from "helmet";
 import { createContext, flushReadAudit, type RequestContext } from "./context.js";
-import { formatError, isUnexpected, logUnexpected, requestBodyErrors } from "./errors.js";
+import { formatError, isUnexpected, lastResortErrors, logUnexpected, requestBodyErrors, unknownRoute } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
@@ -20,7 +20,7 @@ import { servedOverWebSocket } from "./events/case-event.subscription.js";
 import { EventHub } from "./events/event-hub.js";
 import { OutboxListener } from "./events/outbox-listener.js";
 import { attachWebSocketServer } from "./events/websocket.js";
-import { notFound, webAppRoutes } from "./web-app.routes.js";
+import { webAppRoutes } from "./web-app.routes.js";
 
 
 export interface App {
@@ -119,7 +119,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
   });
   app.use(cors({ origin: config.allowedOrigins.length > 0 ? [...config.allowedOrigins] : false, maxAge: 600 }));
   app.use(documentRoutes(runtime));
-  app.use(
+  // Exactly /graphql: /graphql/anything is an unknown route.
+  app.all(
     "/graphql",
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
@@ -133,7 +134,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
   );
   app.use("/graphql", requestBodyErrors);
   app.use(webAppRoutes(config.clientDir));
-  app.use(notFound);
+  app.use(unknownRoute);
+  app.use(lastResortErrors(logger));
 
   return {
     runtime,

@@ -1,8 +1,10 @@
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { ValidationError } from "class-validator";
-import type { ErrorRequestHandler } from "express";
+import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "./logger.js";
+import { limitRefusal } from "./schema/armor.js";
+import { fieldOfVariableMessage } from "./schema/variable-paths.js";
 
 /** The codes of DESIGN.md; every error a client sees carries one. */
 export type ErrorCode =
@@ -153,15 +155,15 @@ export function validationFailure(argName: string, errors: ValidationError[]): B
   return new BadUserInputError(first.field, `${first.field}: ${first.message}`);
 }
 
-/**
- * Apollo names variable coercion failures "Variable "$input" got invalid value ... at "input.tags[1]"";
- * the field is the dotted path (input.tags.1), as everywhere else.
- */
-function fieldOfVariableError(message: string): string | undefined {
-  const at = /at "([^"]+)"/.exec(message);
-  if (at) return at[1].replace(/\[(\d+)\]/g, ".$1");
-  const variable = /Variable "\$([^"]+)"/.exec(message);
-  return variable?.[1];
+/** The document a GraphQL error came from, parsed again (only ever for an error about variables). */
+function documentOf(error: unknown): DocumentNode | undefined {
+  const body = error instanceof GraphQLError ? error.source?.body : undefined;
+  if (!body) return undefined;
+  try {
+    return parse(body);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -221,13 +223,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
   }
   const code = formatted.extensions?.code;
-  const tokenLimit = code === "GRAPHQL_PARSE_FAILED" ? /Document contains more th(?:at|an) (\d+) tokens/.exec(formatted.message) : null;
-  if (tokenLimit) {
-    // Over the token limit is over a limit, like depth or aliases: refused as such (still HTTP 400).
-    return { message: `Token limit of ${tokenLimit[1]} exceeded.`, locations: formatted.locations, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } };
-  }
+  // Over the token limit is over a limit, like depth or aliases: refused as such (still HTTP 400).
+  const limit = code === "GRAPHQL_PARSE_FAILED" && original instanceof GraphQLError ? limitRefusal(original) : undefined;
+  if (limit) return { message: limit.message, locations: formatted.locations, extensions: limit.extensions };
   if (code === "BAD_USER_INPUT") {
-    return { ...formatted, extensions: { ...formatted.extensions, field: fieldOfVariableError(formatted.message) } };
+    return { ...formatted, extensions: { ...formatted.extensions, field: fieldOfVariableMessage(formatted.message, documentOf(unwrapResolverError(error))) } };
   }
   return formatted;
 }
@@ -252,3 +252,24 @@ export const requestBodyErrors: ErrorRequestHandler = (error, _req, res, next) =
     status === 413 ? ["PAYLOAD_TOO_LARGE", "The request body is over the size limit"] : ["BAD_REQUEST", "The request body is not a JSON GraphQL request"];
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 };
+
+/** Every path nothing else serves answers JSON, like the API, never express's HTML page. */
+export const unknownRoute: RequestHandler = (_req, res) => {
+  res.status(404).json({ code: "NOT_FOUND", message: "No such route" });
+};
+
+/**
+ * Errors no route handled: a client's malformed request (express marks those with a 4xx
+ * status) answers BAD_REQUEST; anything else is logged and masked, in JSON.
+ */
+export function lastResortErrors(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const status = (error as { status?: unknown } | undefined)?.status;
+    const clientError = typeof status === "number" && status >= 400 && status < 500;
+    const requestId = (req as { requestId?: string }).requestId;
+    if (!clientError) logUnexpected(logger, error, { requestId, step: "http" });
+    if (res.headersSent) return void res.destroy();
+    if (clientError) return void res.status(status).json({ code: status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" });
+    res.status(500).json({ code: "INTERNAL_SERVER_ERROR", requestId });
+  };
+}

@@ -30,7 +30,8 @@ const appPolicy = helmet.contentSecurityPolicy({
 /**
  * The built web app: hashed assets cached for a year (their names change with their content),
  * index.html never cached (it names the current assets), and every other GET outside the API
- * answered with index.html so that /activate, /cases/… and a reload anywhere open the app.
+ * asking for HTML answered with index.html so that /activate, /cases/… and a reload anywhere
+ * open the app.
  */
 export function webAppRoutes(clientDir: string): express.Router {
   const router = express.Router();
@@ -41,7 +42,8 @@ export function webAppRoutes(clientDir: string): express.Router {
   );
   router.use(express.static(clientDir, { index: false, maxAge: 0, setHeaders: (res) => res.setHeader("Cache-Control", "no-cache") }));
   router.get(/.*/, appPolicy, (req: Request, res: Response, next) => {
-    if (API_PATHS.test(req.path) || req.path.startsWith("/assets/") || !req.accepts("html")) return next();
+    // Only a browser asking for a page gets the app; an API client (Accept: */* or JSON) gets JSON 404.
+    if (API_PATHS.test(req.path) || req.path.startsWith("/assets/") || req.accepts(["json", "html"]) !== "html") return next();
     if (!fs.existsSync(indexFile)) {
       res.status(503).type("text/plain").send("The web app is not built: run npm run build:client (npm start does it).\n");
       return;
@@ -50,9 +52,4 @@ export function webAppRoutes(clientDir: string): express.Router {
     res.sendFile(indexFile);
   });
   return router;
-}
-
-/** Whatever nobody answered: a JSON 404, like the rest of the API. */
-export function notFound(_req: Request, res: Response) {
-  res.status(404).json({ code: "NOT_FOUND", message: "Not found" });
 }

@@ -2,7 +2,7 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import { caseView, type CaseFacts, type CaseView } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from "../errors.js";
-import { Role } from "../common/enums.js";
+import { CaseStatus, Role } from "../common/enums.js";
 import { activeConsentCountries } from "../consents/consent-coverage.js";
 import { ReviewAssignmentEntity } from "../reviews/review-assignment.entity.js";
 import { CaseEntity } from "./case.entity.js";
@@ -78,7 +78,9 @@ export async function lockVisibleCase(ctx: RequestContext, manager: EntityManage
  */
 export async function lockOpenCase(ctx: RequestContext, manager: EntityManager, id: string, field: string): Promise<VisibleCase> {
   const visible = await lockVisibleCase(ctx, manager, id);
-  if (isTerminal(visible.row.status)) throw new BadUserInputError(field, "The case is closed");
+  if (isTerminal(visible.row.status)) {
+    throw new BadUserInputError(field, visible.row.status === CaseStatus.WITHDRAWN ? "The case was withdrawn" : "The case is closed");
+  }
   return visible;
 }
 

@@ -32,26 +32,3 @@ export function normaliseEmail(email: string): string {
 export function dateOnly(value: Date): string {
   return value.toISOString().slice(0, 10);
 }
-
-/** An unpaired UTF-16 surrogate: not Unicode text, and UTF-8 (hence PostgreSQL) would store U+FFFD instead. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * The dotted path of the first string in an argument value that cannot be stored as sent,
- * with what is wrong with it, or undefined. PostgreSQL text cannot hold NUL (U+0000), and
- * a lone surrogate would silently become U+FFFD: such input is bad input, not a server
- * error and not a quiet change of the text.
- */
-export function findUnstorableText(value: unknown, path: string): { path: string; problem: string } | undefined {
-  if (typeof value === "string") {
-    if (value.includes("\u0000")) return { path, problem: "must not contain NUL characters" };
-    if (LONE_SURROGATE.test(value)) return { path, problem: "must not contain unpaired UTF-16 surrogates" };
-    return undefined;
-  }
-  if (value === null || typeof value !== "object" || value instanceof Date) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const found = findUnstorableText(item, `${path}.${key}`);
-    if (found) return found;
-  }
-  return undefined;
-}

@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, parse, print, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
-import { GRAPHQL_LIMITS } from "../schema/armor.js";
+import { GRAPHQL_LIMITS, limitRefusal } from "../schema/armor.js";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decideOperation } from "../auth/policy.js";
@@ -12,6 +12,7 @@ import { findVisibleCase } from "../cases/case-access.js";
 import type { Runtime } from "../runtime.js";
 import type { EventHub, SubscriptionField, SubscriptionRequest } from "./event-hub.js";
 import { parseEventId } from "./case-event.service.js";
+import { fieldOfVariableMessage } from "../schema/variable-paths.js";
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_TOKEN_EXPIRED = 4403;
@@ -80,7 +81,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         try {
           document = parse(payload.query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
         } catch (error) {
-          return [codedGraphQLError(error, "GRAPHQL_PARSE_FAILED")];
+          return [(error instanceof GraphQLError && limitRefusal(error)) || codedGraphQLError(error, "GRAPHQL_PARSE_FAILED")];
         }
         const validation = validate(schema, document, options.validationRules);
         if (validation.length > 0) return validation.map((error) => codedGraphQLError(options.maskValidationError(error), "GRAPHQL_VALIDATION_FAILED"));
@@ -90,7 +91,9 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
         if (!field) return [new GraphQLError("Only the subscriptions caseStatusChanged and caseActivity are served over the WebSocket", { extensions: { code: "BAD_USER_INPUT", field: "query" } })];
         const operation = getOperationAST(document, payload.operationName)!;
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } }));
+        if (coerced.errors) {
+          return coerced.errors.map((error) => new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT", field: fieldOfVariableMessage(error.message, document) } }));
+        }
         args.variableValues = coerced.coerced;
         const socket = ctx.extra.socket;
         const viewer = states.get(socket)!.viewer;

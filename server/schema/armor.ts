@@ -1,5 +1,5 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, type ValidationRule } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, type ValidationContext, type ValidationRule } from "graphql";
 
 /**
  * Limits on what one GraphQL document may ask for, checked at validation, before any
@@ -13,6 +13,36 @@ export const GRAPHQL_LIMITS = {
   maxTokens: 2000,
   maxDirectives: 20,
 } as const;
+
+const LIMIT_NAMES: Array<[RegExp, keyof typeof GRAPHQL_LIMITS]> = [
+  [/depth/i, "maxDepth"],
+  [/cost/i, "maxCost"],
+  [/alias/i, "maxAliases"],
+  [/directive/i, "maxDirectives"],
+  [/token/i, "maxTokens"],
+];
+
+/**
+ * A document refused for going over one of the limits: the same wording and code over
+ * HTTP and the WebSocket, naming the limit (graphql-armor words these "Syntax Error: ...",
+ * graphql-js's token limit is a parse error).
+ */
+export function limitRefusal(error: GraphQLError): GraphQLError | undefined {
+  const tokens = /Document contains more th(?:at|an) (\d+) tokens/.exec(error.message);
+  const message = tokens ? `Token limit of ${tokens[1]} exceeded.` : error.message.replace(/^Syntax Error:\s*/, "");
+  const limit = /limit of \d+ exceeded/i.test(message) ? LIMIT_NAMES.find(([pattern]) => pattern.test(message))?.[1] : undefined;
+  if (!limit) return undefined;
+  return new GraphQLError(message, { nodes: error.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit, max: GRAPHQL_LIMITS[limit] } });
+}
+
+/** A validation rule whose limit refusals are reported as such (see limitRefusal). */
+function reportingLimits(rule: ValidationRule): ValidationRule {
+  return (context) => {
+    const relabelling: ValidationContext = Object.create(context);
+    relabelling.reportError = (error) => context.reportError(limitRefusal(error) ?? error);
+    return rule(relabelling);
+  };
+}
 
 export function createArmor(production: boolean) {
   const armor = new ApolloArmor({
@@ -28,7 +58,7 @@ export function createArmor(production: boolean) {
     // Suggestions ("did you mean ...") map the schema for a stranger; development keeps them.
     blockFieldSuggestion: { enabled: production },
   }).protect();
-  return { ...armor, parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } };
+  return { ...armor, validationRules: armor.validationRules.map(reportingLimits), parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } };
 }
 
 /** The same limits for documents that arrive over the WebSocket, and no introspection in production. */

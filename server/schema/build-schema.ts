@@ -5,9 +5,10 @@ import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
 import { audit } from "../audit/audit.service.js";
 import { authenticate, type RequestContext } from "../context.js";
 import { asDomainError, BadUserInputError, ForbiddenError, logUnexpected, UnauthenticatedError, validationFailure } from "../errors.js";
-import { findUnstorableText, isUuid } from "../common/input.js";
+import { isUuid } from "../common/input.js";
 import { servedOverWebSocket } from "../events/case-event.subscription.js";
 import { resolvers } from "./resolvers.js";
+import { cleanTextArguments } from "./text-arguments.js";
 
 const ROOT_TYPES = new Set(["Query", "Mutation", "Subscription"]);
 /** ID arguments that are event ids or cursors rather than UUIDs; their resolvers parse them. */
@@ -64,15 +65,6 @@ const checkIdArguments: MiddlewareFn<RequestContext> = async ({ args, info }, ne
   return next();
 };
 
-/** Text that cannot be stored as sent (NUL, lone surrogates): BAD_USER_INPUT naming where it is, before any resolver runs. */
-const rejectNulCharacters: MiddlewareFn<RequestContext> = async ({ args }, next) => {
-  for (const [name, value] of Object.entries(args)) {
-    const found = findUnstorableText(value, name);
-    if (found) throw new BadUserInputError(found.path, `${found.path} ${found.problem}`);
-  }
-  return next();
-};
-
 /** class-validator on input objects, reporting the dotted path of the first failing field. */
 async function validateArgument(argValue: unknown, _type: unknown, data: { args: Record<string, unknown> }): Promise<void> {
   if (argValue === null || typeof argValue !== "object" || Array.isArray(argValue) || argValue instanceof Date) return;
@@ -86,7 +78,7 @@ export function buildMeridianSchema(): GraphQLSchema {
   return buildSchemaSync({
     resolvers: resolvers as unknown as NonEmptyArray<Function>,
     validateFn: validateArgument,
-    globalMiddlewares: [auditDenials, enforceOperationPolicy, checkIdArguments, rejectNulCharacters],
+    globalMiddlewares: [auditDenials, enforceOperationPolicy, checkIdArguments, cleanTextArguments],
     emitSchemaFile: false,
     // type-graphql insists on a PubSub; ours is the outbox and the EventHub.
     pubSub: { publish: servedOverWebSocket, subscribe: servedOverWebSocket },

@@ -142,7 +142,7 @@ describe("sessions, invitations and accounts", () => {
 
     test("a coordinator invites a patient; a too-short password is refused and spends nothing", async () => {
       const link = ok(await server.gql(INVITE, { u: userId }, f.coordinator.token)).issueAccountInvitation;
-      expect(link).toMatch(new RegExp(`^${server.url}/.*token=`));
+      expect(link).toMatch(new RegExp(`^${server.runtime.publicUrl}/.*token=`));
       const token = tokenOf(link);
       expect(token.length).toBeGreaterThanOrEqual(32);
 

@@ -109,6 +109,45 @@ describe("createPatient", () => {
   });
 });
 
+describe("text hygiene, the same rule for every argument", () => {
+  const CREATE_USER = `mutation($input: CreateUserInput!) { createUser(input: $input) { id displayName } }`;
+  const PROPOSE = `mutation($input: ProposePathwayOptionInput!) { proposePathwayOption(input: $input) { id evidence eligibility } }`;
+
+  test("whitespace only is refused wherever empty is", async () => {
+    await expectBadInput(CREATE_USER, { input: { email: "blank.name@test.meridian", displayName: " \t\u00A0 ", role: "COORDINATOR" } }, f.admin.token, "input.displayName");
+    await expectBadInput(OPEN_CASE, { input: { patientId: f.patient.patientId, reason: "\n   \n" } }, f.coordinator.token, "input.reason");
+    await expectBadInput(SAVE_SUMMARY, { input: { caseId, language: "EN", questionsForReviewers: ["fine", "   "] } }, f.coordinator.token, "input.questionsForReviewers.1");
+    await expectBadInput(RECORD_CONSENT, { input: { patientId: f.patient.patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: [" "] } }, f.coordinator.token, "input.destinationCountries.0");
+  });
+
+  test("optional strings given as empty or blank are stored as null; text is stored trimmed", async () => {
+    const created = ok(await gql(CREATE_PATIENT, { input: patientInput({ fullName: "  Trimmed Name  ", healthCardNumber: "" }) }, f.coordinator.token)).createPatient;
+    const [row] = await server.db.query(`SELECT full_name, health_card_number_enc FROM patient WHERE id = $1`, [created.id]);
+    expect(row).toEqual({ full_name: "Trimmed Name", health_card_number_enc: null });
+    const option = ok(await gql(PROPOSE, { input: { caseId, kind: "CLINICAL_TRIAL", title: "A trial", description: "Phase II", complexity: "MEDIUM", evidence: "", eligibility: "   " } }, f.coordinator.token)).proposePathwayOption;
+    expect(option).toMatchObject({ evidence: null, eligibility: null });
+  });
+
+  test("control characters and bidirectional overrides are refused in names and single-line fields", async () => {
+    for (const fullName of ["Ann\u0007Lee", "Ann\nLee", "\u202EeeL nnA", "Ann \u2066Lee\u2069", "Ann\u001B[31m"]) {
+      await expectBadInput(CREATE_PATIENT, { input: patientInput({ fullName }) }, f.coordinator.token, "input.fullName");
+    }
+    await expectBadInput(CREATE_USER, { input: { email: "bidi.name@test.meridian", displayName: "Dr \u202Eabc", role: "COORDINATOR" } }, f.admin.token, "input.displayName");
+    await expectBadInput(
+      `mutation($input: AddMedicalRecordInput!) { addMedicalRecord(input: $input) { id } }`,
+      { input: { caseId, kind: "PATHOLOGY_REPORT", title: "report\u0008", language: "EN", documentDate: "2026-01-15" } },
+      f.coordinator.token,
+      "input.title",
+    );
+  });
+
+  test("multi-line text keeps its tabs and line breaks", async () => {
+    const reason = "First line\n\tSecond line, indented";
+    const opened = ok(await gql(`mutation($input: OpenCaseInput!) { openCase(input: $input) { id reason } }`, { input: { patientId: f.patient.patientId, reason } }, f.coordinator.token));
+    expect(opened.openCase.reason).toBe(reason);
+  });
+});
+
 describe("ids", () => {
   test("case(id: \"not-a-uuid\") names id", async () => {
     const response = await gql(CASE, { id: "not-a-uuid" }, f.coordinator.token);

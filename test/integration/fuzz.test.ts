@@ -86,13 +86,22 @@ const UNSTORABLE = ["\u0000", "a\u0000b", "\u0000'; DROP TABLE medical_case; --"
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const storable = (s: string) => !s.includes("\u0000") && !LONE_SURROGATE.test(s);
 
-/** Hostile text that is still legal input for a free-text field (short enough, storable). */
-const legalText: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...INJECTION, ...UNICODE, ...NUMERIC) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...INJECTION), fc.constantFrom(...UNICODE)).map(([a, b]) => `${a} ${b}`) },
-  { weight: 2, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }) },
-  { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 30 }).filter(storable) },
-);
+/** Formatting the text rules refuse in a single-line field (control characters, bidirectional overrides). */
+const REFUSED_FORMATTING = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * Hostile text that is still legal input for any text field (short enough, storable, one
+ * line, not blank), in the form the server stores it: trimmed.
+ */
+const legalText: fc.Arbitrary<string> = fc
+  .oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...INJECTION, ...UNICODE, ...NUMERIC) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...INJECTION), fc.constantFrom(...UNICODE)).map(([a, b]) => `${a} ${b}`) },
+    { weight: 2, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 }) },
+    { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 30 }).filter(storable) },
+  )
+  .map((text) => text.trim())
+  .filter((text) => text !== "" && !REFUSED_FORMATTING.test(text));
 
 /** 10k to 1M characters; the biggest bodies go over the 1 MB limit. */
 const hugeText: fc.Arbitrary<string> = fc

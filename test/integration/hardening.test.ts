@@ -130,7 +130,9 @@ describe("absolute URLs are built on the configured public URL, never on the Hos
       { query: `mutation($id: ID!) { issueAccountInvitation(userId: $id) }`, variables: { id: newcomer.userId } },
       { authorization: `Bearer ${fx.coordinator.token}`, ...forgedHost },
     );
-    return [(await record.json()).data.addMedicalRecord.uploadUrl as string, (await invitation.json()).data.issueAccountInvitation as string];
+    const recordBody = (await record.json()) as { data: { addMedicalRecord: { uploadUrl: string } } };
+    const invitationBody = (await invitation.json()) as { data: { issueAccountInvitation: string } };
+    return [recordBody.data.addMedicalRecord.uploadUrl, invitationBody.data.issueAccountInvitation];
   };
 
   test("MERIDIAN_PUBLIC_URL when set", async () => {

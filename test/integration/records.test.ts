@@ -90,7 +90,7 @@ describe("uploading a document", () => {
 
   test("the upload URL is for the uploader only, and only until the bytes are in", async () => {
     const added = await addRecord(f.coordinator.token, caseId);
-    expect(added.uploadUrl).toMatch(new RegExp(`^${server.url}/documents/upload/`));
+    expect(added.uploadUrl).toMatch(new RegExp(`^${server.runtime.publicUrl}/documents/upload/`));
     expect(added).toMatchObject({ contentType: null, sizeBytes: null, sha256: null, downloadUrl: null, sharedWithReviewers: false });
 
     // Other viewers who see the record get no upload URL: the admin, the patient who owns the case.
@@ -233,7 +233,7 @@ describe("uploading a document", () => {
       const deadline = Date.now() + 10_000;
       while (Object.keys(agent.freeSockets).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(Object.keys(agent.freeSockets)).toHaveLength(1);
-      const next = await rawRequest(`${server.url}/healthz`, { method: "GET", agent, timeoutMs: 10_000 });
+      const next = await rawRequest(`${new URL(added.uploadUrl!).origin}/healthz`, { method: "GET", agent, timeoutMs: 10_000 });
       expect(next.reusedSocket).toBe(true);
       expect(next.status).toBe(200);
       expect(next.json()).toEqual({ status: "ok" });
@@ -289,7 +289,7 @@ describe("downloading a document", () => {
 
   test("the download URL serves the exact bytes once, with safe headers", async () => {
     const url = (await recordOf(f.coordinator.token, caseId, record.id))!.downloadUrl!;
-    expect(url).toMatch(new RegExp(`^${server.url}/documents/download/`));
+    expect(url).toMatch(new RegExp(`^${server.runtime.publicUrl}/documents/download/`));
     const response = await fetch(url);
     expect(response.status).toBe(200);
     const received = Buffer.from(await response.arrayBuffer());
