@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import zlib from "node:zlib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, newContext, seriousViolations } from "../support/browser";
 import { CaseBuilder } from "../support/case-builder";
@@ -59,7 +60,12 @@ test("sign-in: a wrong password is refused in words; the right one opens the das
   const page = await context.newPage();
   await page.goto(`${base}/`);
   await page.waitForURL(/\/sign-in/);
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
   await expectAccessible(page, "sign-in");
+  const firstLoad = await page.evaluate<string[]>("performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js'))");
+  let gzipped = 0;
+  for (const url of firstLoad) gzipped += zlib.gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length;
+  console.log(`sign-in first load: ${firstLoad.length} scripts, ${(gzipped / 1024).toFixed(1)} kB of JavaScript gzipped`);
 
   await signIn(page, fixtures.coordinator.email, "not the password at all");
   await page.getByRole("alert").getByText("Wrong email or password.").waitFor();

@@ -1,10 +1,10 @@
 import { useMutation } from "@apollo/client/react";
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CaseDetailDocument, PublishCaseSummaryDocument, SaveCaseSummaryDocument, type SummaryFieldsFragment } from "../generated/graphql";
 import { describeError } from "../ui/errors";
+import { notify } from "../ui/notify";
 import { useFormat } from "../ui/format";
 import { SummaryFields } from "./SummaryFields";
 import { draftOf, inputOf, newest, type SummaryDraft } from "./summary-form";
@@ -28,7 +28,7 @@ export function SummaryEditor({ caseId, summaries }: { caseId: string; summaries
     const result = await save({ variables: { input: { caseId, language: "EN", ...inputOf(draft) } } }).catch(() => null);
     if (result?.data) {
       setDirty(false);
-      notifications.show({ message: t("summary.saved", { version: result.data.saveCaseSummary.version }) });
+      notify(t, t("summary.saved", { version: result.data.saveCaseSummary.version }));
     }
     return result?.data?.saveCaseSummary ?? null;
   };
@@ -37,7 +37,7 @@ export function SummaryEditor({ caseId, summaries }: { caseId: string; summaries
     const saved = dirty || !latest ? await saveDraft() : latest;
     if (!saved) return;
     const result = await publish({ variables: { id: saved.id } }).catch(() => null);
-    if (result?.data) notifications.show({ message: t("summary.publishedNotice", { version: result.data.publishCaseSummary.version }) });
+    if (result?.data) notify(t, t("summary.publishedNotice", { version: result.data.publishCaseSummary.version }));
   };
 
   const error = saving.error ?? publishing.error;

@@ -1,10 +1,10 @@
 import { useMutation } from "@apollo/client/react";
 import { Alert, Badge, Button, Grid, Group, Paper, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { CaseDetailDocument, PublishCaseSummaryDocument, SaveCaseSummaryDocument, type SummaryFieldsFragment } from "../generated/graphql";
 import { describeError } from "../ui/errors";
+import { notify } from "../ui/notify";
 import { Empty } from "../ui/states";
 import { LONG_SECTIONS, TEXT_SECTIONS, draftOf, inputOf, newest, type SummaryDraft } from "./summary-form";
 
@@ -44,7 +44,7 @@ export function TranslationPanel({ caseId, summaries }: { caseId: string; summar
     const result = await save({ variables: { input: { caseId, language: "ZH", translationOfId: source.id, ...inputOf(draft) } } }).catch(() => null);
     if (result?.data) {
       setDirty(false);
-      notifications.show({ message: t("summary.saved", { version: result.data.saveCaseSummary.version }) });
+      notify(t, t("summary.saved", { version: result.data.saveCaseSummary.version }));
     }
     return result?.data?.saveCaseSummary ?? null;
   };
@@ -52,7 +52,7 @@ export function TranslationPanel({ caseId, summaries }: { caseId: string; summar
     const saved = dirty || !translation || stale ? await saveDraft() : translation;
     if (!saved) return;
     const result = await publish({ variables: { id: saved.id } }).catch(() => null);
-    if (result?.data) notifications.show({ message: t("summary.publishedNotice", { version: result.data.publishCaseSummary.version }) });
+    if (result?.data) notify(t, t("summary.publishedNotice", { version: result.data.publishCaseSummary.version }));
   };
   const error = saving.error ?? publishing.error;
 
