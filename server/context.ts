@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { DataSource } from "typeorm";
 import { verifyAccessToken } from "./auth/tokens.js";
 import type { Viewer } from "./auth/viewer.js";
+import type { AuditAction } from "./audit/access-log.js";
 import { AuditEntryEntity } from "./audit/audit-entry.entity.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 import type { Runtime } from "./runtime.js";
@@ -24,7 +25,7 @@ export interface RequestContext {
   authorization?: string;
   viewerSettled?: Promise<void>;
   /** Reads of personal health data, written to the audit trail in one statement when the request ends. */
-  pendingReads: Array<Pick<AuditEntryEntity, "action" | "objectType" | "objectId" | "patientId">>;
+  pendingReads: Array<Pick<AuditEntryEntity, "objectType" | "objectId" | "patientId"> & { action: AuditAction }>;
 }
 
 export interface ContextInput {

@@ -13,6 +13,9 @@ export interface CaseEventPayload {
   case: { id: string; reference: string; status: string; version: number; statusSince: string; heldFrom: string | null };
 }
 
+/** `after` for "from the start" (event ids are positive), for events(after:) and caseActivity(after:) alike. */
+export const FROM_THE_START = "0";
+
 export const LIVE_UPDATES_DOCUMENT = fs.readFileSync(path.join(__dirname, "live-updates.graphql"), "utf8");
 
 export interface FollowHandlers {
@@ -22,11 +25,13 @@ export interface FollowHandlers {
 }
 
 /**
- * Follows one case's activity and never misses an event: it remembers the last id it
- * saw and, when the socket drops (a restart, a refreshed token), resumes after it.
- * Returns a function that stops following.
+ * Follows one case's activity and never misses an event: from the start, or after the
+ * last event id the caller already has, then live; it remembers the last id it saw and,
+ * when the socket drops (a restart, a refreshed token), resumes after it. Always from a
+ * known position: following "from now on" would lose what happens before the first
+ * event arrives if the socket drops meanwhile. Returns a function that stops following.
  */
-export function followCase(client: Client, caseId: string, handlers: FollowHandlers, after: string | null = null): () => void {
+export function followCase(client: Client, caseId: string, handlers: FollowHandlers, after: string = FROM_THE_START): () => void {
   let lastId = after;
   let stopped = false;
   let unsubscribe = () => {};
@@ -37,7 +42,7 @@ export function followCase(client: Client, caseId: string, handlers: FollowHandl
         next: (result) => {
           const event = result.data?.caseActivity;
           // graphql-ws resubscribes with the payload it started with: skip what was already seen.
-          if (!event || (lastId !== null && BigInt(event.id) <= BigInt(lastId))) return;
+          if (!event || BigInt(event.id) <= BigInt(lastId)) return;
           lastId = event.id;
           handlers.event(event);
         },

@@ -1,10 +1,15 @@
 import type { EntityManager } from "typeorm";
 import type { Role } from "../common/enums.js";
 import type { RequestContext } from "../context.js";
+import type { AuditAction } from "./access-log.js";
 import { AuditEntryEntity } from "./audit-entry.entity.js";
 
+/** A refused root field ("Mutation.transitionCase"), audited under its own name. */
+export type DeniedOperation = `${"Query" | "Mutation" | "Subscription"}.${string}`;
+
 export interface AuditRecord {
-  action: string;
+  /** AuditAction: every action has its place in the patient's access log (access-log.ts), if any. */
+  action: AuditAction | DeniedOperation;
   objectType: string;
   objectId: string | null;
   patientId?: string | null;

@@ -6,7 +6,7 @@ import { CommentType } from "../comments/comment.type.js";
 import { visibleComments } from "../comments/comment.service.js";
 import { consentActive } from "../consents/consent.service.js";
 import { CaseEventNode } from "../events/case-event.type.js";
-import { listCaseEvents } from "../events/case-event.service.js";
+import { AFTER_EVENT, listCaseEvents } from "../events/case-event.service.js";
 import { PathwayOptionType } from "../options/pathway-option.type.js";
 import { visibleOptions } from "../options/option.service.js";
 import { PatientType } from "../patients/patient.type.js";
@@ -70,11 +70,11 @@ export class CaseFieldsResolver {
     return (await visibleOptions(ctx, c)).map(PathwayOptionType.from);
   }
 
-  @FieldResolver(() => [CaseEventNode])
+  @FieldResolver(() => [CaseEventNode], { description: "The case's events as this viewer may see them, oldest first; without after, from the start." })
   async events(
     @Ctx() ctx: RequestContext,
     @Root() c: CaseType,
-    @Arg("after", () => ID, { nullable: true }) after: string | null,
+    @Arg("after", () => ID, { nullable: true, description: AFTER_EVENT }) after: string | null,
     @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
   ): Promise<CaseEventNode[]> {
     return (await listCaseEvents(ctx, c, after, first ?? 100)).map((row) => CaseEventNode.from(row, c.view));

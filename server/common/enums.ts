@@ -74,6 +74,23 @@ export enum CaseEventType {
   CONSENT_REVOKED = "CONSENT_REVOKED",
 }
 
+/** What an entry of a patient's access log says happened to their file (server/audit/access-log.ts). */
+export enum AccessKind {
+  VIEWED_FILE = "VIEWED_FILE",
+  DOWNLOADED_DOCUMENT = "DOWNLOADED_DOCUMENT",
+  CREATED_FILE = "CREATED_FILE",
+  STARTED_CASE = "STARTED_CASE",
+  MOVED_CASE = "MOVED_CASE",
+  ADDED_RECORD = "ADDED_RECORD",
+  UPLOADED_DOCUMENT = "UPLOADED_DOCUMENT",
+  SHARED_RECORD = "SHARED_RECORD",
+  CHANGED_SUMMARY = "CHANGED_SUMMARY",
+  INVITED_REVIEWER = "INVITED_REVIEWER",
+  SUBMITTED_OPINION = "SUBMITTED_OPINION",
+  RECORDED_CONSENT = "RECORDED_CONSENT",
+  REVOKED_CONSENT = "REVOKED_CONSENT",
+}
+
 registerEnumType(Role, { name: "Role" });
 registerEnumType(CaseStatus, { name: "CaseStatus" });
 registerEnumType(Language, { name: "Language" });
@@ -85,5 +102,6 @@ registerEnumType(OptionStatus, { name: "OptionStatus" });
 registerEnumType(Complexity, { name: "Complexity" });
 registerEnumType(ConsentScope, { name: "ConsentScope" });
 registerEnumType(CaseEventType, { name: "CaseEventType" });
+registerEnumType(AccessKind, { name: "AccessKind", description: "What an access log entry says happened to the patient's file; stable, for clients that word it themselves." });
 
 export const values = <T extends object>(e: T): string[] => Object.values(e) as string[];

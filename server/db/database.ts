@@ -13,7 +13,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+/** The database the embedded cluster holds Meridian's data in. */
+export const EMBEDDED_DATABASE = "meridian";
+
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -31,8 +34,8 @@ export async function openDatabase(config: Config, onLog?: (message: unknown) =>
   if (!url) {
     fs.mkdirSync(config.dataDir, { recursive: true });
     cluster = await startEmbeddedPostgres(path.join(config.dataDir, "pg"), { onLog });
-    await ensureDatabase(cluster.url(), "meridian");
-    url = cluster.url("meridian");
+    await ensureDatabase(cluster.url(), EMBEDDED_DATABASE);
+    url = cluster.url(EMBEDDED_DATABASE);
   }
   const dataSource = createDataSource({ url, connectTimeoutMs: config.dbConnectTimeoutMs });
   try {

@@ -30,6 +30,9 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return module.default;
 }
 
+/** Local only (listen_addresses is 127.0.0.1): the embedded cluster is reached by this process's tools alone. */
+const EMBEDDED_PASSWORD = "meridian-local";
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -117,7 +120,7 @@ export async function startEmbeddedPostgres(databaseDir: string, options: { port
   // initdb runs as the postgres user when we are root: it must be able to traverse the parent.
   fs.chmodSync(parent, 0o755);
   const port = options.port ?? (await freePort());
-  const password = "meridian-local";
+  const password = EMBEDDED_PASSWORD;
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -144,4 +147,18 @@ export async function startEmbeddedPostgres(databaseDir: string, options: { port
     url: (database = "postgres") => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * The URL of the cluster a running server started in `databaseDir` (its postmaster.pid
+ * names the port), or undefined when none runs there.
+ */
+export function runningClusterUrl(databaseDir: string, database: string): string | undefined {
+  try {
+    const [pid, , , port] = fs.readFileSync(path.join(databaseDir, "postmaster.pid"), "utf8").split("\n");
+    if (!isAlive(Number(pid)) || !isPostmasterOf(Number(pid), databaseDir)) return undefined;
+    return `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${Number(port)}/${database}`;
+  } catch {
+    return undefined;
+  }
 }

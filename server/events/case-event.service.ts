@@ -7,9 +7,15 @@ import { CaseEventEntity } from "./case-event.entity.js";
 export const MAX_EVENTS_PAGE = 500;
 const MAX_BIGINT = 9223372036854775807n;
 
-/** Parses an event id (a positive bigint in decimal), naming the argument when it is not one. */
+/** `after` for "from the start": event ids are positive, so every event comes after it. */
+export const FROM_THE_START = "0";
+
+/** The description of every `after` that takes an event id. */
+export const AFTER_EVENT = 'The last event id the client has; "0" means from the start (event ids are positive).';
+
+/** Parses an event id (a positive bigint in decimal) or FROM_THE_START, naming the argument when it is neither. */
 export function parseEventId(value: string, field: string): string {
-  if (!/^[1-9][0-9]{0,18}$/.test(value) || BigInt(value) > MAX_BIGINT) throw new BadUserInputError(field, `${field} must be an event id`);
+  if (!/^(0|[1-9][0-9]{0,18})$/.test(value) || BigInt(value) > MAX_BIGINT) throw new BadUserInputError(field, `${field} must be an event id, or "0" for the start`);
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { Arg, ID, Resolver, Root, Subscription } from "type-graphql";
 import { BadUserInputError } from "../errors.js";
+import { AFTER_EVENT } from "./case-event.service.js";
 import { CaseEventNode } from "./case-event.type.js";
 
 /**
@@ -23,12 +24,12 @@ export class CaseEventSubscription {
 
   @Subscription(() => CaseEventNode, {
     subscribe: servedOverWebSocket,
-    description: "Every event of one case; with after, first replays what came after that event id.",
+    description: 'Every event of one case; with after, first replays what came after that event id (after: "0" replays from the start), then goes live; without after, only what happens from now on.',
   })
   caseActivity(
     @Root() event: CaseEventNode,
     @Arg("caseId", () => ID) _caseId: string,
-    @Arg("after", () => ID, { nullable: true }) _after: string | null,
+    @Arg("after", () => ID, { nullable: true, description: AFTER_EVENT }) _after: string | null,
   ): CaseEventNode {
     return event;
   }

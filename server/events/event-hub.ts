@@ -8,6 +8,7 @@ import { CaseEventType, type AssignmentStatus } from "../common/enums.js";
 import type { Runtime } from "../runtime.js";
 import { CaseEntity } from "../cases/case.entity.js";
 import { noteCaseRead } from "../cases/case-access.js";
+import { ACCESS_LOG_FOLD_MINUTES } from "../audit/access-log.js";
 import { CaseEventEntity } from "./case-event.entity.js";
 import { CaseEventNode } from "./case-event.type.js";
 import { SubscriptionHandle } from "./subscription-handle.js";
@@ -44,6 +45,8 @@ interface Subscriber {
   backlog: CaseEventEntity[] | null;
   /** Whether results depend on who the viewer is, not only on their view of the case. */
   personal: boolean;
+  /** When this subscription's read of its case was last written to the audit trail (ms since epoch). */
+  readAuditedAt: number;
 }
 
 /** What authorization needs about the cases of a batch, loaded once for every subscriber. */
@@ -57,6 +60,13 @@ interface BatchFacts {
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const tooFarBehind = () =>
   new GraphQLError("The subscriber fell too far behind; subscribe again with caseActivity(after: the last id received)", { extensions: { code: "SERVICE_UNAVAILABLE" } });
+
+/**
+ * A subscription's reads are audited once per access log fold window, not once per
+ * event: a replay of a hundred events is one read, and more rows within the window
+ * would only fold into the same access log entry.
+ */
+const SUBSCRIPTION_READ_AUDIT_MS = ACCESS_LOG_FOLD_MINUTES * 60_000;
 
 const notVisible = () => new GraphQLError("Case not found", { extensions: { code: "NOT_FOUND" } });
 
@@ -107,6 +117,7 @@ export class EventHub {
       lastDeliveredId: BigInt(request.after ?? 0),
       backlog: request.after !== null ? [] : null,
       personal,
+      readAuditedAt: 0,
     };
     this.subscribers.set(id, subscriber);
     if (request.caseId) {
@@ -233,7 +244,10 @@ export class EventHub {
         if (!byGroup) executions.set(view, (byGroup = new Map()));
         let execution = byGroup.get(subscriber.groupKey);
         if (!execution) {
-          execution = this.execute(request, view, event, row, subscriber.personal);
+          const now = Date.now();
+          const auditRead = subscriber.personal && now - subscriber.readAuditedAt >= SUBSCRIPTION_READ_AUDIT_MS;
+          if (auditRead) subscriber.readAuditedAt = now;
+          execution = this.execute(request, view, event, row, auditRead);
           byGroup.set(subscriber.groupKey, execution);
         }
         deliveries.push([subscriber, execution]);
@@ -267,7 +281,7 @@ export class EventHub {
     }
   }
 
-  private async execute(request: SubscriptionRequest, view: CaseView, event: CaseEventEntity, row: CaseEntity, personal: boolean): Promise<ExecutionResult> {
+  private async execute(request: SubscriptionRequest, view: CaseView, event: CaseEventEntity, row: CaseEntity, auditRead: boolean): Promise<ExecutionResult> {
     const ctx: RequestContext = buildContext(
       this.runtime,
       { authorization: undefined, clientAddress: request.clientAddress },
@@ -275,7 +289,7 @@ export class EventHub {
     );
     ctx.loaders.case.prime(row.id, row);
     // Personal selections read identity or clinical content: the read is audited for this person.
-    if (personal) noteCaseRead(ctx, row);
+    if (auditRead) noteCaseRead(ctx, row);
     const result = await execute({
       schema: this.schema,
       document: request.document,
@@ -284,7 +298,8 @@ export class EventHub {
       variableValues: request.variableValues ?? undefined,
       operationName: request.operationName ?? undefined,
     });
-    await flushReadAudit(ctx).catch((error) => logUnexpected(this.runtime.logger, error, { step: "subscription read audit" }));
+    // Within the window the same selection read the same case: its reads are already on the trail.
+    if (auditRead) await flushReadAudit(ctx).catch((error) => logUnexpected(this.runtime.logger, error, { step: "subscription read audit" }));
     if (!result.errors) return result;
     return {
       ...result,

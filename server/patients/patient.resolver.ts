@@ -4,8 +4,10 @@ import { CaseType } from "../cases/case.type.js";
 import { ConsentType } from "../consents/consent.type.js";
 import { consentsOf } from "../consents/consent.service.js";
 import { CreatePatientInput } from "./patient.input.js";
-import { accessLog, casesOfPatient, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
-import { AccessLogEntryType, PatientType } from "./patient.type.js";
+import { accessLog } from "../audit/access-log.service.js";
+import { AccessLogEntryType } from "../audit/access-log.type.js";
+import { casesOfPatient, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
+import { PatientType } from "./patient.type.js";
 
 /** Patients are reached only by staff and by the patient themself (findVisiblePatient). */
 @Resolver(() => PatientType)
@@ -35,12 +37,15 @@ export class PatientResolver {
     return (await consentsOf(ctx, patient.id)).map(ConsentType.from);
   }
 
-  @FieldResolver(() => [AccessLogEntryType], { description: "Who read or changed this patient's file, newest first." })
+  @FieldResolver(() => [AccessLogEntryType], {
+    description: "Who read or changed this patient's file, newest first (by when each entry began), as the patient reads it: for the patient themself and staff.",
+  })
   accessLog(
     @Ctx() ctx: RequestContext,
     @Root() patient: PatientType,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last entry the client has: the page continues with older ones." }) after: string | null,
   ): Promise<AccessLogEntryType[]> {
-    return accessLog(ctx, patient.id, first ?? 50);
+    return accessLog(ctx, patient, first ?? 50, after ?? null);
   }
 }

@@ -3,7 +3,6 @@ import { patientFileView } from "../auth/policy.js";
 import { noteCaseRead, type VisibleCase } from "../cases/case-access.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { AuditEntryEntity } from "../audit/audit-entry.entity.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
 import { Role } from "../common/enums.js";
 import { dateOnly, normaliseEmail, requireText } from "../common/input.js";
@@ -77,38 +76,4 @@ export function toPatientType(ctx: RequestContext, row: PatientEntity): PatientT
     healthCardNumber: row.healthCardNumberEnc ? open(ring, row.healthCardNumberEnc) : null,
     preferredLanguage: row.preferredLanguage,
   });
-}
-
-const ACTION_WORDS: Record<string, string> = {
-  READ_CASE: "opened your case",
-  READ_PATIENT: "viewed your details",
-  CREATE_PATIENT: "created your file",
-  OPEN_CASE: "opened a case for you",
-  TRANSITION_CASE: "moved your case to its next step",
-  ADD_RECORD: "added a medical record",
-  UPLOAD_DOCUMENT: "uploaded a document",
-  DOWNLOAD_DOCUMENT: "downloaded a document",
-  SHARE_RECORD: "shared a redacted record with the reviewers",
-  RECORD_CONSENT: "recorded your consent",
-  REVOKE_CONSENT: "revoked your consent",
-};
-
-/** Who read or changed the patient's file, newest first, in plain words. */
-export async function accessLog(ctx: RequestContext, patientId: string, first: number) {
-  const limit = Math.min(Math.max(first, 0), 500);
-  const rows = await ctx.db
-    .getRepository(AuditEntryEntity)
-    .createQueryBuilder("a")
-    .leftJoin(UserEntity, "u", "u.id = a.actor_user_id")
-    .select(["a.at AS at", "a.action AS action", "a.actor_role AS actor_role", "u.display_name AS actor_name"])
-    .where("a.patient_id = :patientId AND a.outcome = 'ALLOWED' AND a.actor_user_id IS NOT NULL", { patientId })
-    .orderBy("a.id", "DESC")
-    .limit(limit)
-    .getRawMany<{ at: Date; action: string; actor_role: Role; actor_name: string | null }>();
-  return rows.map((row) => ({
-    at: row.at,
-    actorName: row.actor_name ?? "A former user",
-    actorRole: row.actor_role,
-    action: ACTION_WORDS[row.action] ?? row.action.toLowerCase().replace(/_/g, " "),
-  }));
 }

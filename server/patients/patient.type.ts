@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { Language, Role } from "../common/enums.js";
+import { Language } from "../common/enums.js";
 import { DateScalar } from "../common/scalars.js";
 
 @ObjectType("Patient")
@@ -10,12 +10,4 @@ export class PatientType {
   @Field(() => DateScalar) dateOfBirth!: string;
   @Field(() => String, { nullable: true }) healthCardNumber!: string | null;
   @Field(() => Language) preferredLanguage!: Language;
-}
-
-@ObjectType("AccessLogEntry")
-export class AccessLogEntryType {
-  @Field() at!: Date;
-  @Field() actorName!: string;
-  @Field(() => Role) actorRole!: Role;
-  @Field() action!: string;
 }

@@ -2,7 +2,7 @@ import { validate } from "class-validator";
 import { getNullableType, GraphQLID, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, type MiddlewareFn, type NonEmptyArray } from "type-graphql";
 import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
-import { audit } from "../audit/audit.service.js";
+import { audit, type DeniedOperation } from "../audit/audit.service.js";
 import { authenticate, type RequestContext } from "../context.js";
 import { asDomainError, BadUserInputError, ForbiddenError, logUnexpected, UnauthenticatedError, validationFailure } from "../errors.js";
 import { isUuid } from "../common/input.js";
@@ -36,7 +36,7 @@ function objectIdOf(args: Record<string, unknown>): string | null {
 
 /** Every refused access is audited too: who tried what, on which id, and that it was denied. */
 const auditDenials: MiddlewareFn<RequestContext> = async ({ context, info, args }, next) => {
-  const operation = `${info.parentType.name}.${info.fieldName}`;
+  const operation = `${info.parentType.name}.${info.fieldName}` as DeniedOperation;
   if (!ROOT_TYPES.has(info.parentType.name) || OPERATION_POLICY[operation] === "PUBLIC") return next();
   try {
     return await next();
@@ -44,7 +44,7 @@ const auditDenials: MiddlewareFn<RequestContext> = async ({ context, info, args 
     const domain = asDomainError(error);
     // Anonymous refusals carry no actor to account for, and would let anyone write to the trail at will.
     if (domain && DENIALS.has(domain.code) && context.viewer) {
-      await audit(context, { action: operation.slice(0, 64), objectType: "Operation", objectId: objectIdOf(args), outcome: "DENIED" }).catch((failure) =>
+      await audit(context, { action: operation.slice(0, 64) as DeniedOperation, objectType: "Operation", objectId: objectIdOf(args), outcome: "DENIED" }).catch((failure) =>
         logUnexpected(context.runtime.logger, failure, { requestId: context.requestId, step: "denial audit" }),
       );
     }

@@ -353,4 +353,4 @@ test("nothing a reviewer receives, and nothing the server logs, carries the pati
       `${bytes} bytes received + ${logLines.length} log lines (${logBytes} bytes), ${found.length} canary hits`,
   );
   expect(found).toEqual([]);
-});
+}, 180_000);

@@ -108,6 +108,30 @@ test("caseActivity replays after an id, then goes live, with no gap and no dupli
   expect(activity.results[0].data.caseActivity.case).toMatchObject({ id: caseId, reason: "Review please", patient: { fullName: "Margaret Holloway" } });
 });
 
+test('"0" means from the start, for Case.events(after:) over HTTP and caseActivity(after:) over a WebSocket', async () => {
+  const caseId = await openCase();
+  await hold(caseId);
+  const all = await eventIds(caseId);
+  expect(all).toHaveLength(2);
+  const fromStart = ok(await server.gql(`query($id: ID!, $after: ID) { case(id: $id) { events(after: $after) { id } } }`, { id: caseId, after: "0" }, f.coordinator.token));
+  expect(fromStart.case.events.map((e: { id: string }) => e.id)).toEqual(all);
+  const activity = open(f.patient.token).subscribe(ACTIVITY, { caseId, after: "0" });
+  await activity.waitFor(2);
+  // Then live, with no gap and no duplicate.
+  await resume(caseId);
+  await activity.waitFor(3);
+  expect(activity.results.map((r) => r.data.caseActivity.id)).toEqual(await eventIds(caseId));
+  expect(activity.results[0].data.caseActivity.type).toBe("CASE_OPENED");
+  // Only "0" itself: other spellings are not ids.
+  for (const after of ["00", "-1", "01"]) {
+    const refused = await server.gql(`query($id: ID!, $after: ID) { case(id: $id) { events(after: $after) { id } } }`, { id: caseId, after }, f.coordinator.token);
+    expect(failure(refused)).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "after" } });
+    const overWs = open(f.coordinator.token).subscribe(ACTIVITY, { caseId, after });
+    await overWs.waitForEnd();
+    expect(JSON.stringify(overWs.error)).toContain("BAD_USER_INPUT");
+  }
+});
+
 test("a rolled-back change announces nothing", async () => {
   const caseId = await openCase();
   const client = open(f.coordinator.token);
@@ -265,20 +289,19 @@ test("followCase (schema/operations) rides out a server restart and misses nothi
   const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 50, retryWait: () => new Promise((r) => setTimeout(r, 100)), connectionParams: { authorization: `Bearer ${f.coordinator.token}` } });
   const seen: string[] = [];
   const ended: unknown[] = [];
+  // From the start (followCase's default): CASE_OPENED, written before following began, comes too.
   const stop = followCase(client, caseId, { event: (e) => seen.push(e.id), ended: (e) => ended.push(e) });
   let second: TestServer | undefined;
   try {
-    await new Promise((r) => setTimeout(r, 300));
     await hold(caseId, "before the restart");
-    for (let i = 0; i < 200 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
     await first.close();
     await resume(caseId);
     await hold(caseId, "while the server is down");
     second = await startServerOn(server.config.databaseUrl!, server.config.dataDir, { outboxPollMs: 0 }, { port });
-    // Everything after CASE_OPENED (which came before following began).
-    const all = (await eventIds(caseId)).slice(1);
+    const all = await eventIds(caseId);
     for (let i = 0; i < 400 && seen.length < all.length; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(all).toHaveLength(3);
+    expect(all).toHaveLength(4);
     expect(seen).toEqual(all);
     expect(ended).toEqual([]);
   } finally {

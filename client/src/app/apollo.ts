@@ -98,6 +98,9 @@ export function createMeridianClient(): MeridianClient {
       },
     }),
     defaultOptions: { watchQuery: { fetchPolicy: "cache-and-network" } },
+    // A re-read after an event must see that event: joining a request already in flight
+    // (started before the change committed) would leave the page one change behind.
+    queryDeduplication: false,
   });
 
   session.exchange = async (refreshToken) => {
