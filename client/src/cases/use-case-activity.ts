@@ -65,7 +65,8 @@ export function useCaseActivity(caseId: string, onEvent: (event: CaseEventFields
         if (page.length < PAGE) break;
       }
       if (stopped) return;
-      lastId = events.length ? events[events.length - 1].id : null;
+      // "0" replays from the start: an event that lands between the read and the subscription is not lost.
+      lastId = events.length ? events[events.length - 1].id : "0";
       loaded = true;
       setState({ events, error: null, ended: false });
       follow();
