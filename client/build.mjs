@@ -25,7 +25,7 @@ function filesUnder(dir) {
 function sourceHash() {
   const inputs = [
     ...filesUnder(path.join(clientDir, "src")),
-    ...["index.html", "vite.config.ts", "codegen.ts", "tsconfig.json", "build.mjs"].map((name) => path.join(clientDir, name)),
+    ...["index.html", "vite.config.mts", "codegen.ts", "tsconfig.json", "build.mjs"].map((name) => path.join(clientDir, name)),
     ...filesUnder(path.join(projectDir, "schema")).filter((file) => file.endsWith(".graphql")),
     path.join(projectDir, "package-lock.json"),
   ].sort();
@@ -58,6 +58,6 @@ if (recorded === hash && !args.has("--force")) {
 }
 codegen();
 const { build } = await import("vite");
-await build({ configFile: path.join(clientDir, "vite.config.ts"), logLevel: "warn" });
+await build({ configFile: path.join(clientDir, "vite.config.mts"), logLevel: "warn" });
 fs.writeFileSync(stampFile, `${hash}\n`);
 console.log("web app: built into client/dist");

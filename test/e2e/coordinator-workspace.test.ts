@@ -186,7 +186,7 @@ test("the coordinator carries a new patient's case from the first record to opti
   await openTab(page, "Consent");
   await page.getByText("from a signed form").waitFor();
   await expectAccessible(page, "case consent");
-});
+}, 300_000);
 
 test("the dashboard changes live when another session moves a case", async () => {
   const cases = builder();
