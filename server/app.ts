@@ -9,6 +9,8 @@ import cors from "cors";
 import express from "express";
 import helmet from "helmet";
 import { createContext, flushReadAudit, type RequestContext } from "./context.js";
+import { createMetrics, metricsPlugin, metricsRoute, type Metrics } from "./metrics/metrics.js";
+import type { CaseEventEntity } from "./events/case-event.entity.js";
 import { formatError, isUnexpected, lastResortErrors, logUnexpected, requestBodyErrors, unknownRoute } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
@@ -60,7 +62,14 @@ function requestPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   };
 }
 
-/** The HTTP (and WebSocket) server over a runtime: GraphQL, documents, health. */
+/** Hands a batch to the hub and records how long each event took from its write to delivery. */
+async function deliverMeasured(hub: EventHub, events: CaseEventEntity[], metrics: Metrics | undefined): Promise<void> {
+  await hub.publish(events);
+  const now = Date.now();
+  for (const event of events) metrics?.deliveryLag.observe(Math.max(now - event.at.getTime(), 0) / 1000);
+}
+
+/** The HTTP (and WebSocket) server over a runtime: GraphQL, documents, health, metrics. */
 export async function createApp(runtime: Runtime): Promise<App> {
   const { config, db, logger } = runtime;
   const schema = buildMeridianSchema();
@@ -69,7 +78,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
   app.set("trust proxy", "loopback");
   const httpServer = http.createServer(app);
   const hub = new EventHub(runtime, schema);
-  const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => hub.publish(events), logger, {
+  let metrics: Metrics | undefined;
+  const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => deliverMeasured(hub, events, metrics), logger, {
     pollIntervalMs: config.outboxPollMs,
   });
   await listener.start();
@@ -77,6 +87,13 @@ export async function createApp(runtime: Runtime): Promise<App> {
     verifyOrigin: (origin, host) => originAllowed(origin, host, config.allowedOrigins),
     validationRules: webSocketValidationRules(config.production),
     maskValidationError: webSocketValidationErrorMask(config.production),
+  });
+
+  metrics = createMetrics({
+    db,
+    openSockets: () => webSockets.wss.clients.size,
+    subscriptions: () => hub.stats().subscribers,
+    lastDeliveredEventId: () => listener.lastSeenId,
   });
 
   const armor = createArmor(config.production);
@@ -90,7 +107,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals: it drains this server, then closes the pool and PostgreSQL.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...armor.plugins, requestPlugin(logger)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled(), ...armor.plugins, requestPlugin(logger), metricsPlugin(metrics)],
   });
   await apollo.start();
 
@@ -103,6 +120,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  app.get("/metrics", metricsRoute(config, metrics));
   app.get("/readyz", async (_req, res) => {
     try {
       const pending = await db.showMigrations();

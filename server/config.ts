@@ -15,6 +15,8 @@ export interface Config {
   allowedOrigins: string[];
   /** The origin users reach (MERIDIAN_PUBLIC_URL); every absolute URL is built on it. Unset: http://localhost:PORT. */
   publicUrl: string | undefined;
+  /** Bearer token for GET /metrics in production (unset: /metrics is off there). */
+  metricsToken: string | undefined;
   dbConnectTimeoutMs: number;
   loginLimitPerAccount: number;
   loginLimitPerAddress: number;
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousEncryptionKeys: env.MERIDIAN_PREVIOUS_ENCRYPTION_KEYS || undefined,
     allowedOrigins: (env.MERIDIAN_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     publicUrl: publicUrlFrom(env.MERIDIAN_PUBLIC_URL),
+    metricsToken: env.MERIDIAN_METRICS_TOKEN || undefined,
     dbConnectTimeoutMs: intFrom(env, "MERIDIAN_DB_CONNECT_TIMEOUT_MS", 5000),
     loginLimitPerAccount: perAccount,
     loginLimitPerAddress: perAddress,

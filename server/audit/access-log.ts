@@ -41,6 +41,7 @@ export const ACCESS_KIND_OF_ACTION = {
   UPDATE_REVIEWER: null,
   ISSUE_INVITATION: null,
   ACTIVATE_ACCOUNT: null,
+  BACKUP: null,
 } as const satisfies Record<string, AccessKind | null>;
 
 export type AuditAction = keyof typeof ACCESS_KIND_OF_ACTION;

@@ -1,49 +1,58 @@
+import { dateOfBirthForms } from "./identifier-dates.js";
+import { nameForms } from "./identifier-names.js";
+import { normalize, NUMBER_END, NUMBER_START, spelled, squash, WORD_START } from "./identifier-text.js";
+
 /**
- * Pure checks that free text written for reviewers carries none of the patient's
- * direct identifiers. Matching ignores case, spacing and punctuation, so
- * "SMITH, j" or "1234 567 890" are caught as well as the exact spelling.
+ * Pure checks that free text written for reviewers carries none of the patient's direct
+ * identifiers, in the forms people write them. Text and identifiers are normalized alike
+ * (identifier-text.ts: NFKC, case, accents, look-alike letters of other scripts); the name
+ * forms are in identifier-names.ts, the date of birth's in identifier-dates.ts.
  */
 export interface PatientIdentifiers {
   fullName: string;
+  /** YYYY-MM-DD */
   dateOfBirth: string;
   email: string;
   healthCardNumber: string | null;
 }
 
-// NFKC before lowercasing, so compatibility forms that fold to capitals (e.g. "𝐒𝐌𝐈𝐓𝐇") are lowered too;
-// invisible format characters (soft hyphen, zero-width space) are dropped like spacing.
-const squash = (text: string) => text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}\p{Cf}]+/gu, "");
+/** Regular expressions over normalized text, one per form an identifier takes. */
+export type IdentifierPatterns = RegExp[];
 
 /**
- * An email's local part identifies on its own when it is distinctive (digits or
- * separators, as in j.smith42, or long); a plain short word (patient@...) would
- * forbid that word everywhere.
+ * The email spelled out anywhere, and its local part when distinctive (digits or separators,
+ * as in j.smith42, or long); a plain short word (patient@...) would forbid that word everywhere.
  */
-function distinctiveLocalPart(email: string): string[] {
+function emailForms(email: string): string[] {
   const local = email.split("@")[0];
-  return /[^\p{L}]/u.test(local) || local.length >= 8 ? [local] : [];
+  const distinctive = /[^\p{L}]/u.test(local) || local.length >= 8;
+  return [email, ...(distinctive ? [local] : [])].map(squash).filter((form) => form.length >= 4).map(spelled);
 }
 
-/** The fragments that would identify the patient if they appeared in shared text. */
-export function identifyingFragments(identifiers: PatientIdentifiers): string[] {
-  const names = identifiers.fullName.split(/\s+/).filter((part) => part.length >= 3);
-  const [year, month, day] = identifiers.dateOfBirth.split("-");
-  const fragments = [
-    identifiers.fullName,
-    ...(names.length > 1 ? [names[names.length - 1]] : []),
-    identifiers.email,
-    ...distinctiveLocalPart(identifiers.email),
-    `${year}${month}${day}`,
-    `${day}${month}${year}`,
-    `${month}${day}${year}`,
-    identifiers.healthCardNumber ?? "",
+/**
+ * The health card number with or without separators and version code (Ontario's
+ * 1234-567-890-AB, 1234567890, 1234 567 890 ab): its letters and digits in order, as a whole
+ * number (not a piece of a longer one).
+ */
+function healthCardForms(number: string | null): string[] {
+  const core = squash(number ?? "").replace(/(?<=\p{N})\p{L}{1,2}$/u, "");
+  if (core.length < 6) return [];
+  const start = /^[0-9]/.test(core) ? NUMBER_START : WORD_START;
+  return [start + spelled(core) + NUMBER_END];
+}
+
+export function identifierPatterns(identifiers: PatientIdentifiers): IdentifierPatterns {
+  const forms = [
+    ...nameForms(identifiers.fullName),
+    ...dateOfBirthForms(identifiers.dateOfBirth),
+    ...emailForms(identifiers.email),
+    ...healthCardForms(identifiers.healthCardNumber),
   ];
-  // Shorter fragments (a two-letter surname) would match ordinary clinical words.
-  return [...new Set(fragments.map(squash).filter((fragment) => fragment.length >= 4))];
+  return forms.map((form) => new RegExp(form, "u"));
 }
 
-/** True when `text` contains one of the fragments. */
-export function containsIdentifier(text: string, fragments: string[]): boolean {
-  const haystack = squash(text);
-  return fragments.some((fragment) => haystack.includes(fragment));
+/** True when `text` contains one of the patient's identifiers in one of its forms. */
+export function containsIdentifier(text: string, patterns: IdentifierPatterns): boolean {
+  const normalized = normalize(text);
+  return patterns.some((form) => form.test(normalized));
 }

@@ -1,12 +1,11 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Transform, type Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { BackupFormatError, openArchive } from "./backup-archive.js";
-import { applyDumpSettings, BACKUP_FORMAT, quoteIdent, tableChecksum, type BackupManifest, type DocumentManifestEntry } from "./backup.js";
+import { applyDumpSettings, BACKUP_FORMAT, documentFile, hashing, quoteIdent, tableChecksum, type BackupManifest, type DocumentManifestEntry } from "./backup.js";
 import { createDataSource, migrationsGlob } from "./data-source.js";
 
 export class RestoreRefusedError extends Error {}
@@ -44,18 +43,10 @@ async function copyEntry(client: Client, manifest: BackupManifest, tableName: st
   await pipeline(entry, client.query(copyFrom(`COPY ${quoteIdent(table.name)} (${table.columns.map(quoteIdent).join(", ")}) FROM STDIN`)) as unknown as Writable);
 }
 
-async function writeDocument(documentsDir: string, key: string, entry: AsyncIterable<unknown>): Promise<{ key: string; sha256: string; bytes: number }> {
-  const hash = crypto.createHash("sha256");
-  let bytes = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  await pipeline(entry, meter, fs.createWriteStream(path.join(documentsDir, key.replace(/[^a-zA-Z0-9-]/g, "")), { mode: 0o600, flags: "wx" }));
-  return { key, sha256: hash.digest("hex"), bytes };
+async function writeDocument(documentsDir: string, key: string, entry: AsyncIterable<unknown>): Promise<DocumentManifestEntry> {
+  const meter = hashing();
+  await pipeline(entry, meter.transform, fs.createWriteStream(documentFile(documentsDir, key), { mode: 0o600, flags: "wx" }));
+  return { key, ...meter.result() };
 }
 
 export interface RestoreResult {
@@ -107,7 +98,7 @@ export async function restore(options: { url: string; documentsDir: string; file
     for (const table of manifest.tables) await client.query(`ALTER TABLE ${quoteIdent(table.name)} DISABLE TRIGGER USER`);
     let contents: { tables: Array<{ name: string; entries: number }>; documents: DocumentManifestEntry[] } | undefined;
     const entriesSeen = new Map<string, number>();
-    const documents: Array<{ key: string; sha256: string; bytes: number }> = [];
+    const documents: DocumentManifestEntry[] = [];
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
       const entry = next.value;
       const name = entry.header.name;
@@ -117,7 +108,7 @@ export async function restore(options: { url: string; documentsDir: string; file
         entriesSeen.set(table, (entriesSeen.get(table) ?? 0) + 1);
       } else if (name.startsWith("documents/")) {
         const key = name.slice("documents/".length);
-        written.push(path.join(options.documentsDir, key.replace(/[^a-zA-Z0-9-]/g, "")));
+        written.push(documentFile(options.documentsDir, key));
         documents.push(await writeDocument(options.documentsDir, key, entry));
       } else if (name === "contents.json") {
         contents = JSON.parse((await streamText(entry)).toString());

@@ -21,15 +21,15 @@ const CONTENT_FIELDS = [
 ] as const;
 
 
-/** The free text of a summary, by the input field it came from. */
-function textFields(summary: Partial<CaseSummaryEntity>, prefix: string): Array<[string, string]> {
+/** The free text of a summary that reviewers read, by its path in the summary (e.g. biomarkers.0.result). */
+function textFields(summary: Partial<CaseSummaryEntity>): Array<[string, string]> {
   const texts: Array<[string, string]> = [];
   for (const key of ["primaryCancer", "histology", "stage", "treatmentHistory", "currentPlan"] as const) {
     const value = summary[key];
-    if (value) texts.push([`${prefix}.${key}`, value]);
+    if (value) texts.push([key, value]);
   }
-  (summary.biomarkers ?? []).forEach((b, i) => texts.push([`${prefix}.biomarkers.${i}`, `${b.name} ${b.result}`]));
-  (summary.questionsForReviewers ?? []).forEach((q, i) => texts.push([`${prefix}.questionsForReviewers.${i}`, q]));
+  (summary.biomarkers ?? []).forEach((b, i) => texts.push([`biomarkers.${i}.name`, b.name], [`biomarkers.${i}.result`, b.result]));
+  (summary.questionsForReviewers ?? []).forEach((q, i) => texts.push([`questionsForReviewers.${i}`, q]));
   return texts;
 }
 
@@ -58,7 +58,7 @@ export async function saveCaseSummary(ctx: RequestContext, input: SaveCaseSummar
         throw new BadUserInputError("input.translationOfId", "A translation must point at a published source summary of this case in another language");
       }
     }
-    await assertDeidentified(ctx, manager, caseRow.patientId, textFields(next, "input"));
+    await assertDeidentified(ctx, manager, caseRow.patientId, textFields(next).map(([path, text]) => [`input.${path}`, text]));
     return manager.save(next);
   });
 }
@@ -73,6 +73,8 @@ export async function publishCaseSummary(ctx: RequestContext, id: string): Promi
       .where("s.case_id = :caseId AND s.language = :language AND s.version > :version AND s.published_at IS NOT NULL", summary)
       .getExists();
     if (newer) throw new BadUserInputError("id", "A newer version in this language is already published");
+    // Reviewers read it from now on; the draft may predate the check's current forms.
+    await assertDeidentified(ctx, manager, caseRow.patientId, textFields(summary).map(([path, text]) => ["id", text, `The summary's ${path}`]));
     summary.publishedAt = new Date();
     await manager.update(CaseSummaryEntity, { id }, { publishedAt: summary.publishedAt });
     await audit(ctx, { action: "PUBLISH_SUMMARY", objectType: "CaseSummary", objectId: id, patientId: caseRow.patientId }, manager);

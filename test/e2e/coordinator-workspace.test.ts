@@ -90,7 +90,7 @@ test("sign-in: a wrong password is refused in words; the right one opens the das
 });
 
 async function chooseOption(page: Page, label: string | RegExp, option: string) {
-  await page.getByRole("textbox", { name: label }).click();
+  await page.getByLabel(label, { exact: true }).click();
   await page.getByRole("option", { name: option, exact: true }).click();
 }
 
@@ -127,6 +127,7 @@ test("the coordinator carries a new patient's case from the first record to opti
   await page.getByRole("heading", { level: 1, name: /^Case MER-/ }).waitFor();
   await page.getByTestId("case-status").getByText("Records collection", { exact: true }).waitFor();
   const caseId = page.url().split("/cases/")[1].split("/")[0];
+  await page.getByText("Case opened", { exact: true }).waitFor();
   await expectAccessible(page, "case timeline");
 
   await openTab(page, "Records");
@@ -186,6 +187,10 @@ test("the coordinator carries a new patient's case from the first record to opti
   await openTab(page, "Consent");
   await page.getByText("from a signed form").waitFor();
   await expectAccessible(page, "case consent");
+
+  await openTab(page, "Timeline");
+  await page.getByText("Option mapping → Options delivered", { exact: true }).waitFor();
+  await page.getByText("Reviewer answered the invitation", { exact: true }).waitFor();
 }, 300_000);
 
 test("the dashboard changes live when another session moves a case", async () => {

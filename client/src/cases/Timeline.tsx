@@ -1,11 +1,11 @@
 import { Alert, Paper, Text, Timeline as MantineTimeline, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import type { CaseEventFieldsFragment } from "../generated/graphql";
+import type { TimelineEventFragment } from "../generated/graphql";
 import { useFormat } from "../ui/format";
 import { Empty, ErrorState, Loading } from "../ui/states";
 import type { CaseActivity } from "./use-case-activity";
 
-function EventLine({ event }: { event: CaseEventFieldsFragment }) {
+function EventLine({ event }: { event: TimelineEventFragment }) {
   const { t } = useTranslation();
   const format = useFormat();
   const title =

@@ -1,13 +1,13 @@
 import { useApolloClient } from "@apollo/client/react";
 import { useEffect, useRef, useState } from "react";
 import { useMeridianClient } from "../app/auth";
-import { CaseActivityDocument, CaseTimelineDocument, type CaseEventFieldsFragment } from "../generated/graphql";
+import { CaseActivityDocument, CaseTimelineDocument, type CaseEventFieldsFragment, type TimelineEventFragment } from "../generated/graphql";
 import { applyCaseEvent } from "./live";
 
 const PAGE = 100;
 
 export interface CaseActivity {
-  events: CaseEventFieldsFragment[] | null;
+  events: TimelineEventFragment[] | null;
   error: unknown;
   /** The subscription was ended by the server (the viewer may no longer see the case). */
   ended: boolean;
@@ -56,7 +56,7 @@ export function useCaseActivity(caseId: string, onEvent: (event: CaseEventFields
     };
 
     const load = async () => {
-      const events: CaseEventFieldsFragment[] = [];
+      const events: TimelineEventFragment[] = [];
       for (;;) {
         const after: string | null = events.length ? events[events.length - 1].id : null;
         const result = await apollo.query({ query: CaseTimelineDocument, variables: { id: caseId, after }, fetchPolicy: "no-cache" });
