@@ -119,7 +119,7 @@ test("the coordinator carries a new patient's case from the first record to opti
 
   await page.getByRole("checkbox", { name: /I attest that the patient signed/ }).check();
   await page.getByRole("button", { name: "Record consent" }).click();
-  await page.getByText("from a signed form").waitFor();
+  await page.getByText(/^Recorded .* · from a signed form$/).waitFor();
   await expectAccessible(page, "patient");
 
   await page.getByLabel("The patient's question").fill("Is surgery after chemotherapy the best path?");
@@ -185,7 +185,7 @@ test("the coordinator carries a new patient's case from the first record to opti
   await page.getByText("These options were delivered to the patient and are frozen.", { exact: false }).waitFor();
 
   await openTab(page, "Consent");
-  await page.getByText("from a signed form").waitFor();
+  await page.getByText(/^Recorded .* · from a signed form$/).waitFor();
   await expectAccessible(page, "case consent");
 
   await openTab(page, "Timeline");

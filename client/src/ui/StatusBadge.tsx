@@ -14,10 +14,11 @@ const COLORS: Record<CaseStatus, string> = {
   WITHDRAWN: "red",
 };
 
+/** A case's status as its label; the colour only tints the background, the text stays dark enough to read. */
 export function StatusBadge({ status, testId }: { status: CaseStatus; testId?: string }) {
   const { t } = useTranslation();
   return (
-    <Badge data-testid={testId} color={COLORS[status]} variant="light" size="lg" radius="sm" style={{ textTransform: "none" }}>
+    <Badge data-testid={testId} color={COLORS[status]} c="dark.9" variant="light" size="lg" radius="sm" style={{ textTransform: "none" }}>
       {t(`status.${status}`)}
     </Badge>
   );
