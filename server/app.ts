@@ -11,7 +11,7 @@ import helmet from "helmet";
 import { createContext, flushReadAudit, type RequestContext } from "./context.js";
 import { createMetrics, metricsPlugin, metricsRoute, type Metrics } from "./metrics/metrics.js";
 import type { CaseEventEntity } from "./events/case-event.entity.js";
-import { formatError, isUnexpected, lastResortErrors, logUnexpected, requestBodyErrors, unknownRoute } from "./errors.js";
+import { asDomainError, formatError, isStorageFull, isUnexpected, lastResortErrors, logUnexpected, requestBodyErrors, unknownRoute } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
@@ -23,6 +23,8 @@ import { EventHub } from "./events/event-hub.js";
 import { OutboxListener } from "./events/outbox-listener.js";
 import { attachWebSocketServer } from "./events/websocket.js";
 import { webAppRoutes } from "./web-app.routes.js";
+import { UPLOAD_URL_SECONDS } from "./auth/tokens.js";
+import { bodyDeadlines, createHttpServer } from "./http-limits.js";
 
 
 export interface App {
@@ -32,6 +34,8 @@ export interface App {
   listener: OutboxListener;
   /** Closes sockets whose sign-in has ended (also run on a timer). */
   recheckSessions(): Promise<void>;
+  /** Removes partial uploads left by a crash (run at start and on a timer). */
+  sweepPartialUploads(): Promise<void>;
   listen(port: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -47,6 +51,11 @@ function requestPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             if (isUnexpected(error)) logUnexpected(logger, error, { requestId: contextValue.requestId, path: error.path?.join(".") });
+            // Expected conditions an operator must still see: the database out of reach or time, a full disk.
+            else if (asDomainError(error)?.code === "SERVICE_UNAVAILABLE") {
+              const cause = error.originalError as { code?: string } | undefined;
+              logger.warn({ requestId: contextValue.requestId, errorCode: cause?.code, storageFull: isStorageFull(error) }, "service unavailable");
+            }
           }
         },
         async willSendResponse({ contextValue, response }) {
@@ -62,6 +71,13 @@ function requestPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/**
+ * A partial upload untouched for longer than an upload URL lives belongs to no upload in progress (a
+ * live one writes at least every MERIDIAN_UPLOAD_RATE_WINDOW_MS), whichever process shares the directory.
+ */
+const PARTIAL_UPLOAD_AGE_MS = UPLOAD_URL_SECONDS * 1000;
+const PARTIAL_UPLOAD_SWEEP_MS = 5 * 60 * 1000;
+
 /** Hands a batch to the hub and records how long each event took from its write to delivery. */
 async function deliverMeasured(hub: EventHub, events: CaseEventEntity[], metrics: Metrics | undefined): Promise<void> {
   await hub.publish(events);
@@ -76,7 +92,15 @@ export async function createApp(runtime: Runtime): Promise<App> {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  const httpServer = http.createServer(app);
+  const httpServer = createHttpServer(config, app);
+  const sweepPartialUploads = async () => {
+    const removed = await runtime.documents.sweepPartials(PARTIAL_UPLOAD_AGE_MS);
+    if (removed > 0) logger.info({ removed }, "partial uploads removed");
+  };
+  const sweep = () => sweepPartialUploads().catch((error) => logUnexpected(logger, error, { step: "partial upload sweep" }));
+  await sweep();
+  const sweepTimer = setInterval(sweep, PARTIAL_UPLOAD_SWEEP_MS);
+  sweepTimer.unref();
   const hub = new EventHub(runtime, schema);
   let metrics: Metrics | undefined;
   const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => deliverMeasured(hub, events, metrics), logger, {
@@ -111,6 +135,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   });
   await apollo.start();
 
+  app.use(bodyDeadlines(config));
   app.use((req, res, next) => {
     const requestId = crypto.randomUUID();
     res.setHeader("X-Request-Id", requestId);
@@ -161,6 +186,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     hub,
     listener,
     recheckSessions: webSockets.recheckSessions,
+    sweepPartialUploads,
     listen: (port) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -171,6 +197,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
         });
       }),
     close: async () => {
+      clearInterval(sweepTimer);
       await webSockets.close();
       await apollo.stop();
       await listener.stop();

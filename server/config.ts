@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 
 /** Everything the process reads from its environment, parsed once. */
@@ -8,6 +9,8 @@ export interface Config {
   dataDir: string;
   /** The built web app (client/dist) served at `/`; absent until `npm run build:client`. */
   clientDir: string;
+  /** The development mail outbox (MERIDIAN_MAIL_DIR): password resets and invitations as files. */
+  mailDir: string;
   demoPassword: string | undefined;
   jwtSecret: string | undefined;
   encryptionKey: string | undefined;
@@ -23,6 +26,30 @@ export interface Config {
   logLevel: string;
   /** How often the outbox is re-read without a NOTIFY (0: only on signals). */
   outboxPollMs: number;
+  /** An HTTP connection with nothing read or written for this long is closed (a client that stopped reading a download). */
+  idleTimeoutMs: number;
+  /** Open connections (HTTP and WebSocket) the process accepts at once; beyond, new ones are dropped. */
+  maxConnections: number;
+  /** Open connections from one client address; beyond, new ones are answered 429 and closed. */
+  connectionsPerAddress: number;
+  /** Time from a connection's (or keep-alive request's) start until its request headers are in. */
+  headersTimeoutMs: number;
+  /** Time a request body (GraphQL and everything but uploads) has to arrive in full. */
+  bodyTimeoutMs: number;
+  /** Uploads are cut when fewer than uploadMinBytes arrive in a window of uploadRateWindowMs (a slow line still finishes). */
+  uploadMinBytes: number;
+  uploadRateWindowMs: number;
+  /** A kept-alive connection waiting for its next request is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** Open WebSockets per signed-in user and per client address. */
+  webSocketsPerUser: number;
+  webSocketsPerAddress: number;
+  /** A WebSocket that has not sent connection_init by then is closed with 4408. */
+  webSocketInitTimeoutMs: number;
+  /** Every open WebSocket is pinged this often; one that has not answered by the next ping is terminated. */
+  webSocketPingMs: number;
+  /** PostgreSQL cancels a statement after this long; the driver gives up shortly after if the server does not answer at all. */
+  dbStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +77,25 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return value;
 }
 
+/** The process's soft limit on open files (Linux), or undefined where it cannot be read. */
+function openFileLimit(): number | undefined {
+  try {
+    const line = fs.readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    return Number.isInteger(soft) && soft > 0 ? soft : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Each connection may hold a document file besides its socket; the rest (the pool, the
+ * LISTEN connection, logs, PostgreSQL's own files when embedded) fits in 256.
+ */
+export function defaultMaxConnections(fileLimit = openFileLimit()): number {
+  return fileLimit === undefined ? 4096 : Math.max(64, Math.floor((fileLimit - 256) / 2));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
   const [perAccount, perAddress] = (env.MERIDIAN_LOGIN_LIMIT ?? "10/100").split("/").map(Number);
@@ -62,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.MERIDIAN_DATA_DIR || "./data"),
     clientDir: path.resolve(env.MERIDIAN_CLIENT_DIR || "./client/dist"),
+    mailDir: path.resolve(env.MERIDIAN_MAIL_DIR || path.join(env.MERIDIAN_DATA_DIR || "./data", "mail")),
     demoPassword: env.MERIDIAN_DEMO_PASSWORD || undefined,
     jwtSecret: env.MERIDIAN_JWT_SECRET || undefined,
     encryptionKey: env.MERIDIAN_ENCRYPTION_KEY || undefined,
@@ -73,6 +120,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimitPerAccount: perAccount,
     loginLimitPerAddress: perAddress,
     outboxPollMs: intFrom(env, "MERIDIAN_OUTBOX_POLL_MS", 1000),
+    idleTimeoutMs: intFrom(env, "MERIDIAN_IDLE_TIMEOUT_MS", 60_000),
+    maxConnections: intFrom(env, "MERIDIAN_MAX_CONNECTIONS", defaultMaxConnections()),
+    connectionsPerAddress: intFrom(env, "MERIDIAN_CONNECTIONS_PER_ADDRESS", 256),
+    headersTimeoutMs: intFrom(env, "MERIDIAN_HEADERS_TIMEOUT_MS", 10_000),
+    bodyTimeoutMs: intFrom(env, "MERIDIAN_BODY_TIMEOUT_MS", 30_000),
+    uploadMinBytes: intFrom(env, "MERIDIAN_UPLOAD_MIN_BYTES", 16 * 1024),
+    uploadRateWindowMs: intFrom(env, "MERIDIAN_UPLOAD_RATE_WINDOW_MS", 20_000),
+    keepAliveTimeoutMs: intFrom(env, "MERIDIAN_KEEP_ALIVE_TIMEOUT_MS", 5_000),
+    webSocketsPerUser: intFrom(env, "MERIDIAN_WS_PER_USER", 16),
+    webSocketsPerAddress: intFrom(env, "MERIDIAN_WS_PER_ADDRESS", 128),
+    webSocketInitTimeoutMs: intFrom(env, "MERIDIAN_WS_INIT_TIMEOUT_MS", 5_000),
+    webSocketPingMs: intFrom(env, "MERIDIAN_WS_PING_MS", 15_000),
+    dbStatementTimeoutMs: intFrom(env, "MERIDIAN_DB_STATEMENT_TIMEOUT_MS", 15_000),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
   if (production) {

@@ -20,6 +20,8 @@ export interface RequestContext {
   viewer: Viewer | null;
   /** When the access token expires (ms since epoch), for sockets that must close then. */
   tokenExpiresAt: number | null;
+  /** The sign-in (refresh-token family) the access token belongs to, when known. */
+  sessionFamilyId?: string | null;
   loaders: Loaders;
   /** The request's Authorization header until authenticate() settles the viewer; absent when the viewer is known. */
   authorization?: string;
@@ -102,9 +104,24 @@ export function authenticate(ctx: RequestContext): Promise<void> {
   ctx.viewerSettled ??= resolveViewer(ctx.runtime, ctx.authorization).then((resolved) => {
     ctx.viewer = resolved?.viewer ?? null;
     ctx.tokenExpiresAt = resolved?.expiresAt ?? null;
+    ctx.sessionFamilyId = resolved?.familyId ?? null;
     ctx.loaders = createLoaders(ctx.db, ctx.viewer);
   });
   return ctx.viewerSettled;
+}
+
+/**
+ * After a sign-in (login, activation, refresh, reset), the rest of the request is the signed-in
+ * user's: the payload's fields (user.patient...) resolve with their rights, exactly as they
+ * would on their next request, and reads are audited in their name.
+ */
+export function adoptViewer(ctx: RequestContext, viewer: Viewer, expiresAt: number, familyId: string): void {
+  ctx.viewer = viewer;
+  ctx.tokenExpiresAt = expiresAt;
+  ctx.sessionFamilyId = familyId;
+  ctx.loaders = createLoaders(ctx.db, viewer);
+  ctx.authorization = undefined;
+  ctx.viewerSettled = Promise.resolve();
 }
 
 /** Writes the request's buffered read audit entries in one statement. */

@@ -114,15 +114,26 @@ export class ServiceUnavailableError extends DomainError {
 }
 
 const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"]);
+/** PostgreSQL out of room or time: disk full (53100), out of memory or connections (53xxx), statement timeout (57014). */
+const DATABASE_OVERLOADED_CODES = new Set(["53000", "53100", "53200", "53300", "53400", "57014"]);
+
+/** A full disk or an exhausted quota, ours (ENOSPC, EDQUOT) or PostgreSQL's (53100): an expected condition, not a fault. */
+export function isStorageFull(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: unknown; originalError?: unknown } | undefined;
+  if (!e) return false;
+  if (e.code === "ENOSPC" || e.code === "EDQUOT" || e.code === "53100") return true;
+  return isStorageFull(e.driverError) || (e.originalError !== e && isStorageFull(e.originalError));
+}
 
 /** True for errors that mean "the database is out of reach", not "the query is wrong". */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; driverError?: unknown } | undefined;
   if (!e) return false;
   if (e.driverError && isDatabaseUnavailable(e.driverError)) return true;
-  if (e.code && CONNECTION_ERROR_CODES.has(e.code)) return true;
+  if (e.code && (CONNECTION_ERROR_CODES.has(e.code) || DATABASE_OVERLOADED_CODES.has(e.code))) return true;
   const message = e.message ?? "";
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(message);
+  // "Query read timeout": the driver's query_timeout, when PostgreSQL does not answer at all.
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|Query read timeout/i.test(message);
 }
 
 /** Turns anything thrown into a DomainError when it is one, wrapped (by graphql-js or Apollo) or in disguise (database down). */

@@ -48,9 +48,10 @@ export function createLoaders(db: DataSource, viewer: Viewer | null) {
     summary: byKey(db, CaseSummaryEntity, "id"),
     summariesByCase: manyByKey(db, CaseSummaryEntity, "caseId", { language: "ASC", version: "ASC" }),
     recordsByCase: manyByKey(db, MedicalRecordEntity, "caseId", { receivedAt: "ASC" }),
+    /** Records whose bytes have arrived, per case (what the CASE_ORGANISATION guard counts). */
     recordCountByCase: new DataLoader<string, number>(async (caseIds) => {
       const rows: Array<{ case_id: string; count: string }> = await db.query(
-        `SELECT case_id, count(*) AS count FROM medical_record WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`,
+        `SELECT case_id, count(*) AS count FROM medical_record WHERE case_id = ANY($1::uuid[]) AND uploaded_at IS NOT NULL GROUP BY case_id`,
         [[...caseIds]],
       );
       const counts = new Map(rows.map((r) => [r.case_id, Number(r.count)]));

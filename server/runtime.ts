@@ -2,10 +2,11 @@ import path from "node:path";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config.js";
 import { createKeyRing, type KeyRing } from "./auth/field-crypto.js";
-import { createLoginLimiter, type LoginLimiter } from "./auth/login-limiter.js";
+import { createLoginLimiter, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, type LoginLimiter } from "./auth/login-limiter.js";
 import { verifyPassword } from "./auth/password.js";
 import { loadSecrets } from "./db/secrets.js";
 import type { Logger } from "./logger.js";
+import { createFileMailer, type Mailer } from "./mail/mailer.js";
 import { createFileDocumentStore, type DocumentStore } from "./records/document-store.js";
 
 /** What lives as long as the process: built once, shared by every request. */
@@ -17,6 +18,9 @@ export interface Runtime {
   keyRing: KeyRing;
   documents: DocumentStore;
   loginLimiter: LoginLimiter;
+  /** Password-reset requests, limited like logins (per account, per address). */
+  resetLimiter: LoginLimiter;
+  mailer: Mailer;
   /** Password verification (argon2id), held here so a test can observe that every login pays for one. */
   /** The origin every absolute URL is built on: MERIDIAN_PUBLIC_URL, else http://localhost:PORT once listening. */
   publicUrl: string;
@@ -34,6 +38,8 @@ export async function createRuntime(config: Config, db: DataSource, logger: Logg
     keyRing,
     documents: createFileDocumentStore(path.join(config.dataDir, "documents"), keyRing),
     loginLimiter: createLoginLimiter(db, config.loginLimitPerAccount, config.loginLimitPerAddress),
+    resetLimiter: createLoginLimiter(db, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, "reset"),
+    mailer: createFileMailer(config.mailDir, logger, config.production),
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     passwords: { verify: verifyPassword },
   };

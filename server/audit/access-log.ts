@@ -26,6 +26,8 @@ export const ACCESS_KIND_OF_ACTION = {
   ADD_RECORD: AccessKind.ADDED_RECORD,
   UPLOAD_DOCUMENT: AccessKind.UPLOADED_DOCUMENT,
   SHARE_RECORD: AccessKind.SHARED_RECORD,
+  UPDATE_RECORD: AccessKind.CHANGED_RECORD,
+  UNSHARE_RECORD: AccessKind.UNSHARED_RECORD,
   PUBLISH_SUMMARY: AccessKind.CHANGED_SUMMARY,
   INVITE_REVIEWER: AccessKind.INVITED_REVIEWER,
   SUBMIT_REVIEW: AccessKind.SUBMITTED_OPINION,
@@ -42,6 +44,9 @@ export const ACCESS_KIND_OF_ACTION = {
   ISSUE_INVITATION: null,
   ACTIVATE_ACCOUNT: null,
   BACKUP: null,
+  REQUEST_PASSWORD_RESET: null,
+  RESET_PASSWORD: null,
+  CHANGE_PASSWORD: null,
 } as const satisfies Record<string, AccessKind | null>;
 
 export type AuditAction = keyof typeof ACCESS_KIND_OF_ACTION;
@@ -89,6 +94,8 @@ const WORDING: Record<Language, Wording> = {
       [AccessKind.ADDED_RECORD]: "added a medical record to your file",
       [AccessKind.UPLOADED_DOCUMENT]: "uploaded a document to your file",
       [AccessKind.SHARED_RECORD]: "shared a record, with your identifiers removed, with your reviewers",
+      [AccessKind.CHANGED_RECORD]: "renamed or reclassified one of your medical records",
+      [AccessKind.UNSHARED_RECORD]: "stopped sharing one of your records with your reviewers",
       [AccessKind.CHANGED_SUMMARY]: "changed your clinical summary",
       [AccessKind.INVITED_REVIEWER]: "invited a reviewer to your case",
       [AccessKind.SUBMITTED_OPINION]: "submitted their opinion on your case",
@@ -111,6 +118,8 @@ const WORDING: Record<Language, Wording> = {
       [AccessKind.ADDED_RECORD]: "在您的档案中添加了一份病历",
       [AccessKind.UPLOADED_DOCUMENT]: "向您的档案上传了一份文件",
       [AccessKind.SHARED_RECORD]: "与您的审阅专家共享了一份已去除您身份信息的病历",
+      [AccessKind.CHANGED_RECORD]: "修改了您一份病历的标题或类别",
+      [AccessKind.UNSHARED_RECORD]: "停止与您的审阅专家共享您的一份病历",
       [AccessKind.CHANGED_SUMMARY]: "更新了您的临床摘要",
       [AccessKind.INVITED_REVIEWER]: "邀请了一位审阅专家审阅您的病例",
       [AccessKind.SUBMITTED_OPINION]: "提交了对您病例的意见",

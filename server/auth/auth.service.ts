@@ -1,38 +1,65 @@
 import crypto from "node:crypto";
-import { IsNull, type EntityManager } from "typeorm";
-import type { RequestContext } from "../context.js";
-import { BadUserInputError, ConflictError, NotFoundError, UnauthenticatedError } from "../errors.js";
+import { IsNull, Not, type EntityManager } from "typeorm";
+import { adoptViewer, loadViewer, type RequestContext } from "../context.js";
+import { UnauthenticatedError } from "../errors.js";
 import { audit } from "../audit/audit.service.js";
 import { normaliseEmail } from "../common/input.js";
-import { AccountInvitationEntity } from "../users/account-invitation.entity.js";
 import { UserEntity } from "../users/user.entity.js";
 import { AuthSessionEntity } from "./auth-session.entity.js";
-import { checkPasswordPolicy, dummyPasswordHash, hashPassword } from "./password.js";
-import { hashOpaqueToken, newOpaqueToken, REFRESH_TOKEN_DAYS, signAccessToken } from "./tokens.js";
+import { dummyPasswordHash } from "./password.js";
+import { ACCESS_TOKEN_SECONDS, hashOpaqueToken, newOpaqueToken, REFRESH_TOKEN_DAYS, signAccessToken, successorRefreshToken } from "./tokens.js";
 
 export interface Session {
-  accessToken: string;
+  familyId: string;
   refreshToken: string;
   user: UserEntity;
+}
+
+export interface SignedIn extends Session {
+  accessToken: string;
 }
 
 const WRONG_CREDENTIALS = "Wrong email or password";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Starts a refresh-token family (a sign-in) or continues one (a rotation). */
-async function issueSession(ctx: RequestContext, manager: EntityManager, user: UserEntity, familyId: string = crypto.randomUUID()): Promise<Session> {
-  const refreshToken = newOpaqueToken();
+/**
+ * How long a refresh token, once rotated, may be presented again and get the same successor:
+ * two tabs refreshing at once both stay signed in (Auth0 and Okta call this the reuse
+ * interval). After it, presenting a rotated token is reuse, and revokes its family.
+ */
+export const REFRESH_REUSE_GRACE_MS = 30_000;
+
+/**
+ * Starts a refresh-token family (a sign-in, with a random token) or continues one (a rotation,
+ * with the successor derived from the predecessor: see successorRefreshToken).
+ */
+export async function issueSession(ctx: RequestContext, manager: EntityManager, user: UserEntity, rotation?: { familyId: string; predecessor: string }): Promise<Session> {
+  const familyId = rotation?.familyId ?? crypto.randomUUID();
+  const refreshToken = rotation ? successorRefreshToken(ctx.runtime.jwtSecret, rotation.predecessor) : newOpaqueToken();
   await manager.insert(AuthSessionEntity, {
     userId: user.id,
     familyId,
     tokenHash: hashOpaqueToken(refreshToken),
     expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS),
   });
-  const accessToken = await signAccessToken(ctx.runtime.jwtSecret, { userId: user.id, role: user.role, familyId });
-  return { accessToken, refreshToken, user };
+  return { familyId, refreshToken, user };
 }
 
-export async function login(ctx: RequestContext, email: string, password: string): Promise<Session> {
+/** Signs the access token of a session, and makes its user the request's viewer (the payload is theirs). */
+export async function signedIn(ctx: RequestContext, session: Session): Promise<SignedIn> {
+  const accessToken = await signAccessToken(ctx.runtime.jwtSecret, { userId: session.user.id, role: session.user.role, familyId: session.familyId });
+  const viewer = await loadViewer(ctx.runtime, session.user.id, session.familyId);
+  if (!viewer) throw new UnauthenticatedError("The session has ended; sign in again");
+  adoptViewer(ctx, viewer, Date.now() + ACCESS_TOKEN_SECONDS * 1000, session.familyId);
+  return { ...session, accessToken };
+}
+
+/** Ends the user's sign-ins, all of them or all but one (the one a password change was made in). */
+export async function endSessions(manager: EntityManager, userId: string, except?: string | null): Promise<void> {
+  await manager.update(AuthSessionEntity, { userId, revokedAt: IsNull(), ...(except ? { familyId: Not(except) } : {}) }, { revokedAt: new Date() });
+}
+
+export async function login(ctx: RequestContext, email: string, password: string): Promise<SignedIn> {
   const normalised = normaliseEmail(email);
   const limiter = ctx.runtime.loginLimiter;
   await limiter.attempt(normalised, ctx.clientAddress);
@@ -45,35 +72,45 @@ export async function login(ctx: RequestContext, email: string, password: string
     throw new UnauthenticatedError(WRONG_CREDENTIALS);
   }
   await limiter.succeeded(normalised, ctx.clientAddress);
-  return ctx.db.transaction(async (manager) => {
-    const session = await issueSession(ctx, manager, user);
+  const session = await ctx.db.transaction(async (manager) => {
+    const started = await issueSession(ctx, manager, user);
     await audit(ctx, { action: "LOGIN", objectType: "User", objectId: user.id, actor: user }, manager);
-    return session;
+    return started;
   });
+  return signedIn(ctx, session);
 }
 
 /**
- * Rotates a refresh token. A token presented twice means it leaked: the whole
- * family is revoked, so the thief's copy and the owner's both stop working.
+ * Rotates a refresh token. Presented again within REFRESH_REUSE_GRACE_MS of its rotation, it
+ * gets the same successor (with a fresh access token) as long as that successor is unused:
+ * concurrent refreshes from one browser are not theft. Presented later, or once its successor
+ * was itself rotated, it means the token leaked: the whole family is revoked, so the thief's
+ * copy and the owner's both stop working.
  */
-export async function refreshSession(ctx: RequestContext, refreshToken: string): Promise<Session> {
+export async function refreshSession(ctx: RequestContext, refreshToken: string): Promise<SignedIn> {
   const outcome = await ctx.db.transaction(async (manager) => {
+    // Concurrent presentations of one token queue here, and see the first one's rotation.
     const session = await manager.getRepository(AuthSessionEntity).findOne({
       where: { tokenHash: hashOpaqueToken(refreshToken) },
       lock: { mode: "pessimistic_write" },
     });
     if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now()) return undefined;
+    const user = await manager.findOneBy(UserEntity, { id: session.userId });
+    if (!user || user.disabledAt) return undefined;
     if (session.usedAt) {
+      const successor = successorRefreshToken(ctx.runtime.jwtSecret, refreshToken);
+      if (Date.now() - session.usedAt.getTime() <= REFRESH_REUSE_GRACE_MS) {
+        const next = await manager.findOneBy(AuthSessionEntity, { tokenHash: hashOpaqueToken(successor), familyId: session.familyId });
+        if (next && !next.usedAt && !next.revokedAt) return { familyId: session.familyId, refreshToken: successor, user };
+      }
       await manager.update(AuthSessionEntity, { familyId: session.familyId }, { revokedAt: new Date() });
       return "REUSED" as const;
     }
-    const user = await manager.findOneBy(UserEntity, { id: session.userId });
-    if (!user || user.disabledAt) return undefined;
     await manager.update(AuthSessionEntity, { id: session.id }, { usedAt: new Date() });
-    return issueSession(ctx, manager, user, session.familyId);
+    return issueSession(ctx, manager, user, { familyId: session.familyId, predecessor: refreshToken });
   });
   if (!outcome || outcome === "REUSED") throw new UnauthenticatedError("The session has ended; sign in again");
-  return outcome;
+  return signedIn(ctx, outcome);
 }
 
 export async function signOut(ctx: RequestContext, refreshToken: string): Promise<boolean> {
@@ -81,53 +118,4 @@ export async function signOut(ctx: RequestContext, refreshToken: string): Promis
   if (!session) return false;
   await ctx.db.getRepository(AuthSessionEntity).update({ familyId: session.familyId }, { revokedAt: new Date() });
   return true;
-}
-
-export const INVITATION_DAYS = 7;
-
-/**
- * Coordinators invite patients; admins invite anyone. Only an account that has no
- * password yet can be invited: staff can never take over an active account.
- */
-export async function issueAccountInvitation(ctx: RequestContext, userId: string): Promise<string> {
-  const viewer = ctx.viewer!;
-  const user = await ctx.loaders.user.load(userId);
-  if (!user || (viewer.role !== "ADMIN" && user.role !== "PATIENT")) throw new NotFoundError("User");
-  if (user.passwordHash || user.disabledAt) throw new ConflictError("This account is already active", "userId");
-  const token = newOpaqueToken();
-  await ctx.db.transaction(async (manager) => {
-    await manager.insert(AccountInvitationEntity, {
-      userId,
-      tokenHash: hashOpaqueToken(token),
-      issuedByUserId: viewer.userId,
-      expiresAt: new Date(Date.now() + INVITATION_DAYS * DAY_MS),
-    });
-    await audit(ctx, { action: "ISSUE_INVITATION", objectType: "User", objectId: userId }, manager);
-  });
-  return `${ctx.runtime.publicUrl}/activate#token=${token}`;
-}
-
-const INVALID_INVITATION = "The invitation link is invalid, used or expired";
-
-export async function activateAccount(ctx: RequestContext, token: string, password: string): Promise<Session> {
-  const tokenHash = hashOpaqueToken(token);
-  const pending = await ctx.db.getRepository(AccountInvitationEntity).findOneBy({ tokenHash });
-  const owner = pending ? await ctx.db.getRepository(UserEntity).findOneBy({ id: pending.userId }) : null;
-  if (!pending || !owner || pending.usedAt || pending.expiresAt.getTime() < Date.now()) throw new BadUserInputError("token", INVALID_INVITATION);
-  checkPasswordPolicy(password, owner.email, "password");
-  // Hashed before the transaction: argon2 takes tens of milliseconds and must not hold locks.
-  const passwordHash = await hashPassword(password);
-  return ctx.db.transaction(async (manager) => {
-    // The user first, then the invitation: concurrent activations of one account queue on the user.
-    const user = await manager.findOne(UserEntity, { where: { id: pending.userId }, lock: { mode: "pessimistic_write" } });
-    const invitation = await manager.getRepository(AccountInvitationEntity).findOne({ where: { tokenHash }, lock: { mode: "pessimistic_write" } });
-    if (!invitation || invitation.usedAt || !user || user.passwordHash || user.disabledAt) throw new BadUserInputError("token", INVALID_INVITATION);
-    user.passwordHash = passwordHash;
-    await manager.update(UserEntity, { id: user.id }, { passwordHash });
-    await manager.update(AccountInvitationEntity, { userId: user.id, usedAt: IsNull() }, { usedAt: new Date() });
-    // Any sign-in from before the password was set ends now.
-    await manager.update(AuthSessionEntity, { userId: user.id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    await audit(ctx, { action: "ACTIVATE_ACCOUNT", objectType: "User", objectId: user.id, actor: user }, manager);
-    return issueSession(ctx, manager, user);
-  });
 }

@@ -5,6 +5,9 @@ import { RateLimitedError } from "../errors.js";
 
 const WINDOW_SECONDS = 15 * 60;
 export const LOGIN_LIMIT_TABLE = "login_limit";
+/** Password-reset requests per account and per address in the same window: a few are plenty. */
+export const RESET_LIMIT_PER_ACCOUNT = 5;
+export const RESET_LIMIT_PER_ADDRESS = 50;
 
 export interface LoginLimiter {
   /**
@@ -20,13 +23,13 @@ export interface LoginLimiter {
 /** Account keys are hashed: the limiter's table must not hold email addresses. */
 const accountKey = (email: string) => crypto.createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
 
-/** Counters live in PostgreSQL so several server processes share them. */
-export function createLoginLimiter(db: DataSource, perAccount: number, perAddress: number): LoginLimiter {
+/** Counters live in PostgreSQL so several server processes share them; `name` keeps limiters of different actions apart. */
+export function createLoginLimiter(db: DataSource, perAccount: number, perAddress: number, name = ""): LoginLimiter {
   const pool = (db.driver as unknown as { master: unknown }).master;
   const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
     new RateLimiterPostgres({ storeClient: pool, storeType: "pool", tableName: LOGIN_LIMIT_TABLE, tableCreated: true, keyPrefix, points, duration: WINDOW_SECONDS });
-  const byAccount = make("account", perAccount);
-  const byAddress = make("address", perAddress);
+  const byAccount = make(`${name}account`, perAccount);
+  const byAddress = make(`${name}address`, perAddress);
   const limits: Array<[RateLimiterAbstract, number, (email: string, address: string | null) => string | null]> = [
     // The address first: an address over its limit must not go on using up the accounts it tries.
     [byAddress, perAddress, (_email, address) => address],

@@ -75,6 +75,16 @@ export function newOpaqueToken(): string {
   return crypto.randomBytes(32).toString("base64url");
 }
 
+/**
+ * The refresh token that succeeds `predecessor` in its family, derived (HMAC with the server
+ * secret) rather than random: a client presenting the predecessor again within the reuse
+ * grace window gets the same successor back, and the server never stores it in plain text.
+ * Only whoever holds both the predecessor and the secret can compute it.
+ */
+export function successorRefreshToken(secret: Uint8Array, predecessor: string): string {
+  return crypto.createHmac("sha256", secret).update(`meridian-refresh-successor:${predecessor}`).digest("base64url");
+}
+
 export function hashOpaqueToken(token: string): string {
   return crypto.createHash("sha256").update(token).digest("hex");
 }

@@ -29,10 +29,10 @@ export class CaseFieldsResolver {
     return patient ? toPatientType(ctx, patient) : null;
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { description: "The records whose document has arrived, of those the viewer may see: what the CASE_ORGANISATION guard counts." })
   async recordCount(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<number> {
     if (c.view === "STAFF" || c.view === "OWNER") return ctx.loaders.recordCountByCase.load(c.id);
-    return (await visibleRecords(ctx, c)).length;
+    return (await visibleRecords(ctx, c)).filter((row) => row.uploadedAt !== null).length;
   }
 
   @FieldResolver(() => [MedicalRecordType])

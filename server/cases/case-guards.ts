@@ -19,7 +19,7 @@ export async function loadGuardFacts(manager: EntityManager, caseId: string, pat
         WHERE patient_id = $2 AND revoked_at IS NULL AND scope = 'CROSS_BORDER_REVIEW'
      )
      SELECT
-       (SELECT count(*) FROM medical_record WHERE case_id = $1)::int AS record_count,
+       (SELECT count(*) FROM medical_record WHERE case_id = $1 AND uploaded_at IS NOT NULL)::int AS record_count,
        EXISTS (SELECT 1 FROM source) AS has_published_summary,
        EXISTS (SELECT 1 FROM source) AND (
          EXISTS (SELECT 1 FROM case_summary t, source s WHERE t.translation_of_id = s.id AND t.published_at IS NOT NULL)

@@ -15,6 +15,7 @@ export type Requirement =
   | "OPTION_FOR_PRESENTATION";
 
 export interface GuardFacts {
+  /** Records whose bytes have arrived: a record without its document is not collected. */
   recordCount: number;
   hasPublishedSummary: boolean;
   /** A published translation of the newest published summary, or every accepted reviewer reads its language. */

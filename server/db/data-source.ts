@@ -8,6 +8,8 @@ export interface DataSourceOptions {
   url: string;
   poolSize?: number;
   connectTimeoutMs?: number;
+  /** PostgreSQL cancels a statement after this long (MERIDIAN_DB_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs?: number;
   /** Called for every SQL statement sent (tests count them). */
   onQuery?: (sql: string) => void;
 }
@@ -26,7 +28,11 @@ class QueryCounter implements TypeOrmLogger {
 
 export const migrationsGlob = path.join(__dirname, "..", "..", "migrations", "*.{js,ts}");
 
+/** How much longer than the statement timeout the driver waits for an answer before it gives up itself. */
+const QUERY_TIMEOUT_MARGIN_MS = 1000;
+
 export function createDataSource(options: DataSourceOptions): DataSource {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
   return new DataSource({
     type: "postgres",
     url: options.url,
@@ -44,9 +50,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     extra: {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      // A frozen database must not hang requests forever.
-      statement_timeout: 30_000,
-      query_timeout: 35_000,
+      // A slow statement is cancelled by PostgreSQL; a database that does not answer at all (stopped,
+      // frozen, cut off) is given up on by the driver just after: requests fail, they never hang.
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
       application_name: "meridian",
     },
   });

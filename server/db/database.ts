@@ -37,7 +37,7 @@ export async function openDatabase(config: Config, onLog?: (message: unknown) =>
     await ensureDatabase(cluster.url(), EMBEDDED_DATABASE);
     url = cluster.url(EMBEDDED_DATABASE);
   }
-  const dataSource = createDataSource({ url, connectTimeoutMs: config.dbConnectTimeoutMs });
+  const dataSource = createDataSource({ url, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs });
   try {
     await dataSource.initialize();
   } catch (error) {

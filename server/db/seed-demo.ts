@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import { Readable } from "node:stream";
 import path from "node:path";
 import { hashPassword } from "../auth/password.js";
 import { buildContext, loadViewer, type RequestContext } from "../context.js";
@@ -8,6 +9,8 @@ import { openCase, transitionCase } from "../cases/case.service.js";
 import { CaseStatus, ConsentScope, Language, RecordKind, Role } from "../common/enums.js";
 import { recordConsent } from "../consents/consent.service.js";
 import { createPatient } from "../patients/patient.service.js";
+import { acceptDocument } from "../records/document.service.js";
+import type { AddMedicalRecordInput } from "../records/medical-record.input.js";
 import { addMedicalRecord } from "../records/record.service.js";
 import type { Runtime } from "../runtime.js";
 import { publishCaseSummary, saveCaseSummary } from "../summaries/summary.service.js";
@@ -46,6 +49,15 @@ async function contextAs(runtime: Runtime, email: string): Promise<RequestContex
   return buildContext(runtime, { authorization: undefined, clientAddress: null, requestId: "seed-demo" }, { viewer: viewer!, expiresAt: Date.now() + 60_000 });
 }
 
+/** A record with a small placeholder document: records count as collected once their bytes arrived. */
+async function demoRecord(ctx: RequestContext, input: AddMedicalRecordInput): Promise<void> {
+  const { row } = await addMedicalRecord(ctx, input);
+  const text = `Demo document (${input.title}): placeholder text, no real patient data.\n`;
+  await acceptDocument(ctx, row, "text/plain", Readable.from([Buffer.from(text)]));
+}
+
+const versionOf = async (ctx: RequestContext, caseId: string) => (await ctx.db.getRepository(CaseEntity).findOneByOrFail({ id: caseId })).version;
+
 /**
  * Seeds the demo accounts and a few demo cases through the services themselves, so the
  * demo data obeys every rule (events, versions, audit). Idempotent: a database that
@@ -79,17 +91,15 @@ export async function seedDemo(runtime: Runtime): Promise<DemoSeedResult> {
 
   // Pat's case: records collected, being organised; consent to review in China; no reviewer yet.
   const patCase = await openCase(coordinator, { patientId: patient.id, reason: "Is surgery after chemotherapy the right plan for my lung cancer, or are there other options?" });
-  await addMedicalRecord(coordinator, { caseId: patCase.row.id, kind: RecordKind.PATHOLOGY_REPORT, title: "Biopsy pathology report", language: Language.EN, documentDate: new Date("2026-09-02") });
-  await addMedicalRecord(coordinator, { caseId: patCase.row.id, kind: RecordKind.IMAGING_REPORT, title: "CT chest report", language: Language.EN, documentDate: new Date("2026-09-10") });
+  await demoRecord(coordinator, { caseId: patCase.row.id, kind: RecordKind.PATHOLOGY_REPORT, title: "Biopsy pathology report", language: Language.EN, documentDate: new Date("2026-09-02") });
+  await demoRecord(coordinator, { caseId: patCase.row.id, kind: RecordKind.IMAGING_REPORT, title: "CT chest report", language: Language.EN, documentDate: new Date("2026-09-10") });
   await recordConsent(coordinator, { patientId: patient.id, scope: ConsentScope.CROSS_BORDER_REVIEW, destinationCountries: ["CN"] });
-  const current = await coordinator.db.getRepository(CaseEntity).findOneByOrFail({ id: patCase.row.id });
-  await transitionCase(coordinator, patCase.row.id, CaseStatus.CASE_ORGANISATION, current.version, null);
+  await transitionCase(coordinator, patCase.row.id, CaseStatus.CASE_ORGANISATION, await versionOf(coordinator, patCase.row.id), null);
 
   // Sam's case: summary published, waiting for translation.
   const samCase = await openCase(coordinator, { patientId: second.id, reason: "Second opinion on the treatment plan for colorectal cancer." });
-  await addMedicalRecord(coordinator, { caseId: samCase.row.id, kind: RecordKind.CLINICAL_NOTE, title: "Oncology consultation note", language: Language.EN, documentDate: new Date("2026-10-15") });
-  // Versions count events: opened (1), record added (2).
-  await transitionCase(coordinator, samCase.row.id, CaseStatus.CASE_ORGANISATION, 2, null);
+  await demoRecord(coordinator, { caseId: samCase.row.id, kind: RecordKind.CLINICAL_NOTE, title: "Oncology consultation note", language: Language.EN, documentDate: new Date("2026-10-15") });
+  await transitionCase(coordinator, samCase.row.id, CaseStatus.CASE_ORGANISATION, await versionOf(coordinator, samCase.row.id), null);
   const summary = await saveCaseSummary(coordinator, {
     caseId: samCase.row.id,
     language: Language.EN,
@@ -103,8 +113,7 @@ export async function seedDemo(runtime: Runtime): Promise<DemoSeedResult> {
     questionsForReviewers: ["Would neoadjuvant therapy be worth considering?"],
   });
   await publishCaseSummary(coordinator, summary.id);
-  // ...moved (3), summary published (4).
-  await transitionCase(coordinator, samCase.row.id, CaseStatus.TRANSLATION, 4, null);
+  await transitionCase(coordinator, samCase.row.id, CaseStatus.TRANSLATION, await versionOf(coordinator, samCase.row.id), null);
 
   // Lin's case: just opened.
   await openCase(coordinator, { patientId: third.id, reason: "Confirm the diagnosis of my stomach cancer." });

@@ -1,12 +1,12 @@
 import type http from "node:http";
 import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, parse, print, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
 import { GRAPHQL_LIMITS, limitRefusal } from "../schema/armor.js";
-import { useServer } from "graphql-ws/use/ws";
+import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decideOperation } from "../auth/policy.js";
 import type { Viewer } from "../auth/viewer.js";
 import { buildContext, resolveViewer } from "../context.js";
-import { codedGraphQLError, ForbiddenError } from "../errors.js";
+import { codedGraphQLError, ForbiddenError, logUnexpected } from "../errors.js";
 import { isUuid } from "../common/input.js";
 import { findVisibleCase } from "../cases/case-access.js";
 import type { Runtime } from "../runtime.js";
@@ -18,6 +18,14 @@ export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_TOKEN_EXPIRED = 4403;
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** The user already holds MERIDIAN_WS_PER_USER sockets. graphql-ws clients do not retry 4429 (as for too many connection_init). */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
+
+/** What graphql-ws hands our hooks about a socket. */
+interface Extra {
+  socket: WebSocket;
+  request: http.IncomingMessage;
+}
 
 interface ConnectionState {
   viewer: Viewer;
@@ -43,17 +51,26 @@ export interface WebSocketOptions {
 }
 
 export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime, schema: GraphQLSchema, hub: EventHub, options: WebSocketOptions) {
+  const { config, logger } = runtime;
+  const socketsPerAddress = new Map<string, number>();
+  const socketsPerUser = new Map<string, Set<WebSocket>>();
   const wss = new WebSocketServer({
     server: httpServer,
     path: "/graphql",
     maxPayload: 64 * 1024,
-    verifyClient: ({ req }: { req: http.IncomingMessage }) => options.verifyOrigin(req.headers.origin, req.headers.host),
+    handleProtocols,
+    verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) => {
+      if (!options.verifyOrigin(req.headers.origin, req.headers.host)) return done(false, 401);
+      if ((socketsPerAddress.get(req.socket.remoteAddress ?? "") ?? 0) >= config.webSocketsPerAddress) return done(false, 429, "Too many connections");
+      done(true);
+    },
   });
   const states = new WeakMap<WebSocket, ConnectionState>();
 
-  const cleanup = useServer(
+  const server = makeServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      connectionInitWaitTimeout: config.webSocketInitTimeoutMs,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const authorization = typeof ctx.connectionParams?.authorization === "string" ? ctx.connectionParams.authorization : undefined;
@@ -69,9 +86,20 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
           socket.close(CLOSE_UNAUTHORIZED, "Unauthorized");
           return false;
         }
+        const userSockets = socketsPerUser.get(resolved.viewer.userId) ?? new Set<WebSocket>();
+        if (userSockets.size >= config.webSocketsPerUser) {
+          socket.close(CLOSE_TOO_MANY_CONNECTIONS, "Too many connections");
+          return false;
+        }
+        userSockets.add(socket);
+        socketsPerUser.set(resolved.viewer.userId, userSockets);
         const expiryTimer = setTimeout(() => socket.close(CLOSE_TOKEN_EXPIRED, "Token expired"), Math.max(resolved.expiresAt - Date.now(), 0));
         expiryTimer.unref();
-        socket.once("close", () => clearTimeout(expiryTimer));
+        socket.once("close", () => {
+          clearTimeout(expiryTimer);
+          userSockets.delete(socket);
+          if (userSockets.size === 0) socketsPerUser.delete(resolved.viewer.userId);
+        });
         states.set(socket, { viewer: resolved.viewer, familyId: resolved.familyId });
         return true;
       },
@@ -128,8 +156,53 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
       // Every operation reaching here was admitted by onSubscribe, which set its hub request.
       subscribe: async (args: ExecutionArgs) => hub.subscribe((args.contextValue as { hubRequest: SubscriptionRequest }).hubRequest),
     },
-    wss,
   );
+
+  wss.on("error", (error) => logUnexpected(logger, error, { step: "websocket server" }));
+  wss.on("connection", (socket, request) => {
+    const address = request.socket.remoteAddress ?? "";
+    socketsPerAddress.set(address, (socketsPerAddress.get(address) ?? 0) + 1);
+    // A client's protocol fault (an oversized or malformed frame): ws has already closed the socket with
+    // its code (1009, 1002, ...). graphql-ws's own ws adapter (use/ws) prints these with console.error,
+    // outside the log, which is why this file wires ws to graphql-ws's makeServer itself.
+    socket.on("error", (error: Error & { code?: string }) => logger.warn({ errorCode: error.code }, "websocket closed on a protocol error"));
+    // Keep-alive: a peer that has not answered the previous ping by the next one is gone.
+    let answered = true;
+    socket.on("pong", () => (answered = true));
+    const pinger = setInterval(() => {
+      if (!answered) return socket.terminate();
+      answered = false;
+      socket.ping();
+    }, config.webSocketPingMs);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on("message", async (data) => {
+            try {
+              await handle(String(data));
+            } catch (error) {
+              logUnexpected(logger, error, { step: "websocket message" });
+              socket.close(CloseCode.InternalServerError, "Internal server error");
+            }
+          }),
+      },
+      { socket, request },
+    );
+    socket.once("close", (code, reason) => {
+      clearInterval(pinger);
+      const left = (socketsPerAddress.get(address) ?? 1) - 1;
+      if (left > 0) socketsPerAddress.set(address, left);
+      else socketsPerAddress.delete(address);
+      closed(code, String(reason)).catch((error) => logUnexpected(logger, error, { step: "websocket close" }));
+    });
+  });
 
   /** One query for every open socket: those whose sign-in ended close with 4403 (the client's refresh then fails). */
   const recheckSessions = async () => {
@@ -156,7 +229,6 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
     async close(): Promise<void> {
       clearInterval(recheckTimer);
       for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, "Server shutting down");
-      await cleanup.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

@@ -49,7 +49,7 @@ export async function findVisiblePatient(ctx: RequestContext, patientId: string)
   return patient;
 }
 
-/** The patient profile of a user, for staff and the patient themself (a login's payload, with no viewer yet, gets none). */
+/** The patient profile of a user, for staff and the patient themself (a sign-in's payload is the signed-in user's: see adoptViewer). */
 export async function patientOfUser(ctx: RequestContext, userId: string): Promise<PatientEntity | null> {
   const patient = await ctx.loaders.patientByUser.load(userId);
   return patient && patientFileView(ctx.viewer, patient.id) ? patient : null;

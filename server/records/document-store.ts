@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { pipeline as pipelineCallback, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { documentCipher, documentDecipher, type KeyRing } from "../auth/field-crypto.js";
 import { PayloadTooLargeError } from "../errors.js";
@@ -20,7 +20,11 @@ export interface DocumentStore {
   write(key: string, source: Readable, maxBytes: number): Promise<StoredDocument>;
   read(storage: StoredDocument["storage"]): Readable;
   remove(storage: StoredDocument["storage"]): Promise<void>;
+  /** Removes partial uploads (left by a crash) not written to for `olderThanMs`; resolves with how many. */
+  sweepPartials(olderThanMs: number): Promise<number>;
 }
+
+const PARTIAL_SUFFIX = ".part";
 
 /** Counts and hashes bytes as they pass, failing fast past the limit. */
 function meter(maxBytes: number, hash: crypto.Hash) {
@@ -46,7 +50,7 @@ export function createFileDocumentStore(root: string, keyRing: KeyRing): Documen
       const counter = meter(maxBytes, hash);
       const { cipher, kid, iv } = documentCipher(keyRing);
       const final = pathOf(key);
-      const temporary = `${final}.${crypto.randomUUID()}.part`;
+      const temporary = `${final}.${crypto.randomUUID()}${PARTIAL_SUFFIX}`;
       try {
         await pipeline(source, counter.transform, cipher, fs.createWriteStream(temporary, { mode: 0o600 }));
         await fs.promises.rename(temporary, final);
@@ -63,11 +67,22 @@ export function createFileDocumentStore(root: string, keyRing: KeyRing): Documen
     async remove(storage) {
       await fs.promises.rm(pathOf(storage.key), { force: true });
     },
+    async sweepPartials(olderThanMs) {
+      let removed = 0;
+      for (const name of await fs.promises.readdir(root)) {
+        if (!name.endsWith(PARTIAL_SUFFIX)) continue;
+        const file = path.join(root, name);
+        const stat = await fs.promises.stat(file).catch(() => undefined);
+        if (!stat || Date.now() - stat.mtimeMs < olderThanMs) continue;
+        await fs.promises.rm(file, { force: true });
+        removed += 1;
+      }
+      return removed;
+    },
     read(storage) {
-      const decipher = documentDecipher(keyRing, storage);
-      const file = fs.createReadStream(pathOf(storage.key));
-      file.on("error", (error) => decipher.destroy(error));
-      return file.pipe(decipher);
+      // Joined by pipeline, not pipe: when the reader destroys the returned stream (a client gone,
+      // stalled or failed), the file under it is closed too. Errors reach the reader by that same destroy.
+      return pipelineCallback(fs.createReadStream(pathOf(storage.key)), documentDecipher(keyRing, storage), () => undefined);
     },
   };
 }

@@ -6,26 +6,16 @@ import type { EntityManager } from "typeorm";
 import { verifyDocumentToken, type DocumentPurpose } from "../auth/tokens.js";
 import { buildContext, flushReadAudit, loadViewer, type RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { asDomainError, logUnexpected, unlessNotFound } from "../errors.js";
+import { asDomainError, isStorageFull, logUnexpected, unlessNotFound } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
-import { appendEvents } from "../events/outbox.js";
 import type { Runtime } from "../runtime.js";
 import { MAX_DOCUMENT_BYTES } from "./document-store.js";
-import { CaseEntity } from "../cases/case.entity.js";
-import { MedicalRecordEntity } from "./medical-record.entity.js";
+import { acceptDocument } from "./document.service.js";
+import { DOCUMENT_TYPES, DocumentBodyError } from "./document-type.js";
+import type { MedicalRecordEntity } from "./medical-record.entity.js";
 import { findVisibleRecord, mayUpload } from "./record.service.js";
 import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
-
-/** What may be uploaded, with the extension a download is named with. */
-export const DOCUMENT_TYPES: Record<string, string> = {
-  "application/pdf": "pdf",
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/tiff": "tif",
-  "application/dicom": "dcm",
-  "text/plain": "txt",
-};
 
 /** Marks a URL's token as used; false when it already was. */
 async function spendToken(manager: EntityManager, jti: string, expiresAt: Date): Promise<boolean> {
@@ -52,6 +42,17 @@ async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) 
 }
 
 function handleError(runtime: Runtime, res: Response, error: unknown, requestId: string) {
+  // The client went away or was cut off (too slow a sender): nobody to answer, nothing unexpected.
+  if (res.req.destroyed && !res.req.complete) {
+    runtime.logger.info({ requestId, route: "documents" }, "request aborted before its body arrived");
+    return;
+  }
+  if (isStorageFull(error)) {
+    runtime.logger.warn({ requestId, route: "documents", errorCode: (error as { code?: string }).code }, "storage full: document refused");
+    if (res.headersSent) return void res.destroy();
+    return fail(res, 507, "STORAGE_FULL");
+  }
+  if (error instanceof DocumentBodyError) return fail(res, error.status, "BAD_USER_INPUT", error.field);
   const domain = asDomainError(error);
   if (domain?.code === "PAYLOAD_TOO_LARGE") return fail(res, 413, "PAYLOAD_TOO_LARGE");
   if (domain?.code === "SERVICE_UNAVAILABLE") return fail(res, 503, "SERVICE_UNAVAILABLE");
@@ -69,10 +70,13 @@ function handleError(runtime: Runtime, res: Response, error: unknown, requestId:
  */
 function bodyOf(req: Request): PassThrough {
   const body = new PassThrough();
-  req.on("error", (error) => body.destroy(error));
-  req.on("close", () => {
+  const aborted = () => {
     if (!req.complete) body.destroy(new Error("the upload was aborted"));
-  });
+  };
+  req.on("error", (error) => body.destroy(error));
+  // Cut off while the URL was being checked (too slow a sender, a client gone): 'close' is past.
+  if (req.destroyed) aborted();
+  else req.on("close", aborted);
   return req.pipe(body);
 }
 
@@ -84,31 +88,21 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
   }
   if (!DOCUMENT_TYPES[contentType]) return fail(res, 415, "BAD_USER_INPUT", "contentType");
   if (Number(req.headers["content-length"] ?? 0) > MAX_DOCUMENT_BYTES) return fail(res, 413, "PAYLOAD_TOO_LARGE");
-  const { ctx, claims, record } = redeemed;
-  // Each attempt writes under its own key, so a losing concurrent upload never overwrites the winner.
-  const stored = await runtime.documents.write(`${record.row.id}-${crypto.randomUUID()}`, bodyOf(req), MAX_DOCUMENT_BYTES);
-  const saved = await runtime.db
-    .transaction(async (manager) => {
-      const fresh = await spendToken(manager, claims.jti, claims.expiresAt);
-      // The case may have closed while the bytes streamed in: check again, under its lock.
-      const caseRow = await manager.findOne(CaseEntity, { where: { id: record.caseRow.id }, lock: { mode: "pessimistic_write" } });
-      const current = await manager.findOne(MedicalRecordEntity, { where: { id: record.row.id }, lock: { mode: "pessimistic_write" } });
-      if (!fresh || !current || current.uploadedAt || !caseRow || isTerminal(caseRow.status)) return false;
-    await manager.update(MedicalRecordEntity, { id: current.id }, { contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, storage: stored.storage, uploadedAt: new Date() });
-    await audit(ctx, { action: "UPLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: current.id, patientId: record.caseRow.patientId }, manager);
-    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: current.caseId, type: CaseEventType.RECORD_UPLOADED, subjectId: current.id }]);
-    return true;
-    })
-    .catch(async (error) => {
-      await runtime.documents.remove(stored.storage).catch(() => undefined);
-      throw error;
-    });
-  if (!saved) {
-    // A losing attempt leaves no file behind.
-    await runtime.documents.remove(stored.storage);
-    return fail(res, 409, "CONFLICT");
-  }
-  res.status(201).json({ id: record.row.id, sha256: stored.sha256, sizeBytes: stored.sizeBytes });
+  const { ctx, claims } = redeemed;
+  const accepted = await acceptDocument(ctx, redeemed.record.row, contentType, bodyOf(req), (manager) => spendToken(manager, claims.jti, claims.expiresAt));
+  if (!accepted) return fail(res, 409, "CONFLICT");
+  res.status(201).json(accepted);
+}
+
+/** The headers a download answers with; HEAD answers them alone. */
+function documentHeaders(res: Response, row: MedicalRecordEntity) {
+  res.status(200);
+  res.setHeader("Content-Type", row.contentType ?? "application/octet-stream");
+  res.setHeader("Content-Length", String(row.sizeBytes ?? 0));
+  // Named by record id: titles may carry identifiers.
+  res.setHeader("Content-Disposition", `attachment; filename="${row.id}.${DOCUMENT_TYPES[row.contentType ?? ""] ?? "bin"}"`);
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Content-SHA256", row.sha256 ?? "");
 }
 
 async function download(runtime: Runtime, req: Request, res: Response) {
@@ -119,13 +113,7 @@ async function download(runtime: Runtime, req: Request, res: Response) {
   await audit(ctx as RequestContext, { action: "DOWNLOAD_DOCUMENT", objectType: "MedicalRecord", objectId: record.row.id, patientId: record.caseRow.patientId });
   await flushReadAudit(ctx);
   const row = record.row;
-  res.status(200);
-  res.setHeader("Content-Type", row.contentType ?? "application/octet-stream");
-  res.setHeader("Content-Length", String(row.sizeBytes ?? 0));
-  // Named by record id: titles may carry identifiers.
-  res.setHeader("Content-Disposition", `attachment; filename="${row.id}.${DOCUMENT_TYPES[row.contentType ?? ""] ?? "bin"}"`);
-  res.setHeader("Cache-Control", "no-store");
-  res.setHeader("X-Content-SHA256", row.sha256 ?? "");
+  documentHeaders(res, row);
   // pipeline closes the file when the client goes away; a failed GCM tag check aborts the response.
   await pipeline(runtime.documents.read(row.storage as never), res).catch((error: NodeJS.ErrnoException) => {
     // A client that stops reading is not a server fault.
@@ -133,16 +121,30 @@ async function download(runtime: Runtime, req: Request, res: Response) {
   });
 }
 
+/**
+ * HEAD on a download URL: the same checks and headers, without the bytes, and the URL stays
+ * unspent (Express would otherwise run the GET handler for HEAD, spending it).
+ */
+async function downloadHead(runtime: Runtime, req: Request, res: Response) {
+  const redeemed = await redeem(runtime, req, "download");
+  if (!redeemed || !redeemed.record.row.uploadedAt || !redeemed.record.row.storage) return fail(res, 404, "NOT_FOUND");
+  documentHeaders(res, redeemed.record.row);
+  res.end();
+}
+
 /** Document bytes travel over plain HTTP, never inside GraphQL. */
 export function documentRoutes(runtime: Runtime) {
   const router = express.Router();
   const wrap = (handler: (runtime: Runtime, req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response) => {
     handler(runtime, req, res).catch((error) => {
+      // Whatever still reads the body lets go of it (a stream may be destroyed only later), and the rest is drained.
+      req.unpipe();
       req.resume();
       handleError(runtime, res, error, crypto.randomUUID());
     });
   };
   router.put("/documents/upload/:token", wrap(upload));
+  router.head("/documents/download/:token", wrap(downloadHead));
   router.get("/documents/download/:token", wrap(download));
   return router;
 }

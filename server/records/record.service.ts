@@ -2,7 +2,7 @@ import { canSeeRecord, isStaff } from "../auth/policy.js";
 import { signDocumentToken } from "../auth/tokens.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, NotFoundError, unlessNotFound } from "../errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError, unlessNotFound } from "../errors.js";
 import { CaseEventType, Role } from "../common/enums.js";
 import { dateOnly, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
@@ -10,7 +10,7 @@ import { findVisibleCase, lockOpenCase, lockOpenCaseOf, type VisibleCase } from 
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
-import type { AddMedicalRecordInput } from "./medical-record.input.js";
+import type { AddMedicalRecordInput, UpdateMedicalRecordInput } from "./medical-record.input.js";
 import { MedicalRecordEntity } from "./medical-record.entity.js";
 
 export interface VisibleRecord {
@@ -61,6 +61,46 @@ export async function shareRecordWithReviewers(ctx: RequestContext, id: string, 
     await manager.save(record);
     await audit(ctx, { action: "SHARE_RECORD", objectType: "MedicalRecord", objectId: record.id, patientId: caseRow.patientId }, manager);
     await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.RECORD_SHARED, subjectId: record.id }]);
+    return { row: record, view };
+  });
+}
+
+/**
+ * Edits a record's title or kind: coordinators any record, a patient the records they added
+ * themselves (others' they may read but not change: FORBIDDEN), while the case is open. The
+ * title is checked for the patient's identifiers, as when the record was added.
+ */
+export async function updateMedicalRecord(ctx: RequestContext, id: string, input: UpdateMedicalRecordInput): Promise<VisibleRecord> {
+  if (input.title == null && input.kind == null) throw new BadUserInputError("input", "Give a new title or kind");
+  const title = input.title == null ? null : requireText(input.title, "input.title", LIMITS.title);
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow, view, item: record } = await lockOpenCaseOf(ctx, manager, MedicalRecordEntity, id, "MedicalRecord");
+    if (view !== "STAFF" && view !== "OWNER") throw new NotFoundError("MedicalRecord");
+    if (view === "OWNER" && record.addedByUserId !== ctx.viewer!.userId) throw new ForbiddenError("Only the records you added yourself can be edited");
+    if (title !== null) await assertDeidentified(ctx, manager, caseRow.patientId, [["input.title", title]]);
+    const next = { title: title ?? record.title, kind: input.kind ?? record.kind };
+    if (next.title === record.title && next.kind === record.kind) return { row: record, view };
+    Object.assign(record, next);
+    await manager.update(MedicalRecordEntity, { id: record.id }, next);
+    await audit(ctx, { action: "UPDATE_RECORD", objectType: "MedicalRecord", objectId: record.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.RECORD_UPDATED, subjectId: record.id }]);
+    return { row: record, view };
+  });
+}
+
+/**
+ * A coordinator takes a record back from the reviewers: they no longer see it, and download
+ * URLs issued to them earlier stop working (a download re-checks the policy).
+ */
+export async function unshareRecord(ctx: RequestContext, id: string): Promise<VisibleRecord> {
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow, view, item: record } = await lockOpenCaseOf(ctx, manager, MedicalRecordEntity, id, "MedicalRecord");
+    if (!record.sharedWithReviewers) return { row: record, view };
+    record.sharedWithReviewers = false;
+    record.sharedAt = null;
+    await manager.update(MedicalRecordEntity, { id: record.id }, { sharedWithReviewers: false, sharedAt: null });
+    await audit(ctx, { action: "UNSHARE_RECORD", objectType: "MedicalRecord", objectId: record.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.RECORD_UNSHARED, subjectId: record.id }]);
     return { row: record, view };
   });
 }

@@ -1,3 +1,4 @@
+import { REFRESH_REUSE_GRACE_MS } from "../../server/auth/auth.service";
 import { hashOpaqueToken } from "../../server/auth/tokens";
 import { createFixtures, PASSWORD, type Fixtures } from "../support/fixtures";
 import { failure, ok, startTestServer, type TestServer } from "../support/server";
@@ -39,9 +40,17 @@ describe("sessions, invitations and accounts", () => {
     expect(ok(await server.gql(VIEWER, {}, "not-a-token")).viewer).toBeNull();
   });
 
-  test("a login's payload does not lead into the patient's file (there is no viewer yet)", async () => {
-    const response = ok(await server.gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { user { id patient { id cases { id options { id } } } } } }`, { email: f.patient.email, password: PASSWORD })).login;
-    expect(response.user).toEqual({ id: f.patient.userId, patient: null });
+  test("a sign-in's payload is the signed-in user's: user.patient as viewer { patient } gives it", async () => {
+    const PATIENT_OF_USER = `user { id patient { id fullName cases { id } } }`;
+    const loggedIn = ok(await server.gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken ${PATIENT_OF_USER} } }`, { email: f.patient.email, password: PASSWORD })).login;
+    expect(loggedIn.user.patient).toMatchObject({ id: f.patient.patientId, fullName: "Margaret Holloway" });
+    const asViewer = ok(await server.gql(`{ viewer { id patient { id fullName cases { id } } } }`, {}, loggedIn.accessToken)).viewer;
+    expect(loggedIn.user).toEqual(asViewer);
+    const refreshed = ok(await server.gql(`mutation($t: String!) { refreshSession(refreshToken: $t) { ${PATIENT_OF_USER} } }`, { t: loggedIn.refreshToken })).refreshSession;
+    expect(refreshed.user).toEqual(asViewer);
+    // Staff have no patient profile, whichever way their user is reached.
+    const staff = ok(await server.gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { user { patient { id } } } }`, { email: f.coordinator.email, password: PASSWORD })).login;
+    expect(staff.user.patient).toBeNull();
   });
 
   test("a wrong password and an unknown email get the same UNAUTHENTICATED answer", async () => {
@@ -58,7 +67,11 @@ describe("sessions, invitations and accounts", () => {
     expect(passwordless).toMatchObject({ code: "UNAUTHENTICATED", message: wrongPassword.message });
   });
 
-  test("refreshSession rotates, and a refresh token presented twice ends the whole family", async () => {
+  /** Moves a rotated token's rotation back in time, past the reuse grace window. */
+  const ageRotation = (refreshToken: string) =>
+    server.db.query(`UPDATE auth_session SET used_at = used_at - make_interval(secs => $2) WHERE token_hash = $1`, [hashOpaqueToken(refreshToken), REFRESH_REUSE_GRACE_MS / 1000 + 1]);
+
+  test("refreshSession rotates, and a refresh token presented again after the grace window ends the whole family", async () => {
     const first = ok(await login(f.admin.email, PASSWORD)).login;
     const second = ok(await server.gql(REFRESH, { t: first.refreshToken })).refreshSession;
     expect(second.user.id).toBe(f.admin.userId);
@@ -68,7 +81,8 @@ describe("sessions, invitations and accounts", () => {
     // A second, unrelated sign-in of the same user must survive what follows.
     const elsewhere = ok(await login(f.admin.email, PASSWORD)).login;
 
-    // The old token is spent: presenting it again is refused ...
+    // Past the grace window, the old token is spent: presenting it again is refused ...
+    await ageRotation(first.refreshToken);
     expect(failure(await server.gql(REFRESH, { t: first.refreshToken })).code).toBe("UNAUTHENTICATED");
     // ... and counts as theft: the newest token of that family is revoked too.
     expect(failure(await server.gql(REFRESH, { t: second.refreshToken })).code).toBe("UNAUTHENTICATED");
@@ -79,12 +93,48 @@ describe("sessions, invitations and accounts", () => {
     );
     expect(total).toBe(2);
     expect(revoked).toBe(total);
+    expect(ok(await server.gql(VIEWER, {}, second.accessToken)).viewer).toBeNull();
 
     // The other family is untouched.
     const rotated = ok(await server.gql(REFRESH, { t: elsewhere.refreshToken })).refreshSession;
     expect(rotated.user.id).toBe(f.admin.userId);
     // Garbage is refused the same way.
     expect(failure(await server.gql(REFRESH, { t: "garbage" })).code).toBe("UNAUTHENTICATED");
+  });
+
+  test("five refreshes with one token at once (two tabs) all succeed with the same successor, and the family lives on", async () => {
+    const session = ok(await login(f.reviewerEn.email, PASSWORD)).login;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => server.gql(REFRESH, { t: session.refreshToken })));
+    const refreshed = answers.map((answer) => ok(answer).refreshSession);
+    expect(new Set(refreshed.map((r) => r.refreshToken)).size).toBe(1);
+    expect(refreshed[0].refreshToken).not.toBe(session.refreshToken);
+    for (const r of refreshed) expect(ok(await server.gql(VIEWER, {}, r.accessToken)).viewer.id).toBe(f.reviewerEn.userId);
+    // One rotation happened: the family holds the first token and one successor, none revoked, nothing stored in plain text.
+    const rows: Array<{ token_hash: string; used_at: Date | null; revoked_at: Date | null }> = await server.db.query(
+      `SELECT token_hash, used_at, revoked_at FROM auth_session WHERE family_id = (SELECT family_id FROM auth_session WHERE token_hash = $1) ORDER BY created_at`,
+      [hashOpaqueToken(session.refreshToken)],
+    );
+    expect(rows.map((r) => [r.token_hash, r.used_at !== null, r.revoked_at])).toEqual([
+      [hashOpaqueToken(session.refreshToken), true, null],
+      [hashOpaqueToken(refreshed[0].refreshToken), false, null],
+    ]);
+    // The successor rotates on as usual.
+    const next = ok(await server.gql(REFRESH, { t: refreshed[0].refreshToken })).refreshSession;
+    expect(ok(await server.gql(VIEWER, {}, next.accessToken)).viewer.id).toBe(f.reviewerEn.userId);
+    // Once the successor itself was rotated, the first token is reuse even inside the window.
+    expect(failure(await server.gql(REFRESH, { t: session.refreshToken })).code).toBe("UNAUTHENTICATED");
+    expect(failure(await server.gql(REFRESH, { t: next.refreshToken })).code).toBe("UNAUTHENTICATED");
+  });
+
+  test("inside the grace window a rotated token gets the same successor; after it, the same request revokes the family", async () => {
+    const session = ok(await login(f.reviewerZh.email, PASSWORD)).login;
+    const rotated = ok(await server.gql(REFRESH, { t: session.refreshToken })).refreshSession;
+    const again = ok(await server.gql(REFRESH, { t: session.refreshToken })).refreshSession;
+    expect(again.refreshToken).toBe(rotated.refreshToken);
+    await ageRotation(session.refreshToken);
+    expect(failure(await server.gql(REFRESH, { t: session.refreshToken })).code).toBe("UNAUTHENTICATED");
+    expect(failure(await server.gql(REFRESH, { t: rotated.refreshToken })).code).toBe("UNAUTHENTICATED");
+    expect(ok(await server.gql(VIEWER, {}, again.accessToken)).viewer).toBeNull();
   });
 
   test("signOut revokes the session", async () => {
@@ -142,7 +192,7 @@ describe("sessions, invitations and accounts", () => {
 
     test("a coordinator invites a patient; a too-short password is refused and spends nothing", async () => {
       const link = ok(await server.gql(INVITE, { u: userId }, f.coordinator.token)).issueAccountInvitation;
-      expect(link).toMatch(new RegExp(`^${server.runtime.publicUrl}/.*token=`));
+      expect(link).toMatch(new RegExp(`^${server.runtime.publicUrl}/activate#token=`));
       const token = tokenOf(link);
       expect(token.length).toBeGreaterThanOrEqual(32);
 

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { isObjectType } from "graphql";
+import { hashOpaqueToken } from "../../server/auth/tokens";
 import { buildMeridianSchema } from "../../server/schema/build-schema";
 import { CaseBuilder, type Reviewer } from "../support/case-builder";
 import { createFixtures, PASSWORD, type Fixtures } from "../support/fixtures";
@@ -44,6 +45,9 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.refreshSession":                   [A,    A,    A,   A,    A,   A,    A],
   "Mutation.signOut":                          [A,    A,    A,   A,    A,   A,    A],
   "Mutation.activateAccount":                  [A,    A,    A,   A,    A,   A,    A],
+  "Mutation.changePassword":                   [A,    A,    A,   A,    A,   A,    U],
+  "Mutation.requestPasswordReset":             [A,    A,    A,   A,    A,   A,    A],
+  "Mutation.resetPassword":                    [A,    A,    A,   A,    A,   A,    A],
   "Mutation.issueAccountInvitation @A":        [A,    A,    F,   F,    F,   F,    U],
   "Mutation.issueAccountInvitation @B":        [A,    A,    F,   F,    F,   F,    U],
   "Mutation.createUser":                       [A,    F,    F,   F,    F,   F,    U],
@@ -56,6 +60,10 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.addMedicalRecord @B":              [F,    A,    F,   F,    N,   A,    U],
   "Mutation.shareRecordWithReviewers @A":      [F,    A,    F,   F,    F,   F,    U],
   "Mutation.shareRecordWithReviewers @B":      [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.unshareRecord @A":                 [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.unshareRecord @B":                 [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.updateMedicalRecord @A":           [F,    A,    F,   F,    A,   N,    U],
+  "Mutation.updateMedicalRecord @B":           [F,    A,    F,   F,    N,   A,    U],
   "Mutation.saveCaseSummary @A":               [F,    A,    F,   F,    F,   F,    U],
   "Mutation.saveCaseSummary @B":               [F,    A,    F,   F,    F,   F,    U],
   "Mutation.publishCaseSummary @A":            [F,    A,    F,   F,    F,   F,    U],
@@ -320,6 +328,40 @@ const OPERATIONS: Operation[] = [
     },
   },
   {
+    field: "Mutation.changePassword",
+    // To the same password: the cells after this one still sign in with it; the caller's own sign-in stays.
+    prepare: async () => ({
+      query: `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`,
+      variables: { c: PASSWORD, n: PASSWORD },
+      check: (data) => (data === true ? [] : ["not changed"]),
+    }),
+  },
+  {
+    field: "Mutation.requestPasswordReset",
+    prepare: async ({ role }) => ({
+      query: `mutation($e: String!) { requestPasswordReset(email: $e) }`,
+      variables: { e: emails[role] },
+      check: (data) => (data === true ? [] : ["not answered true"]),
+    }),
+  },
+  {
+    field: "Mutation.resetPassword",
+    // A fresh account with a reset link of its own per cell (the link is what authorizes, not the caller).
+    prepare: async () => {
+      const userId = await unactivatedPatientUser();
+      const token = crypto.randomBytes(32).toString("base64url");
+      await server.db.query(
+        `INSERT INTO account_invitation (user_id, token_hash, issued_by_user_id, expires_at, purpose) VALUES ($1, $2, $1, now() + interval '1 hour', 'PASSWORD_RESET')`,
+        [userId, hashOpaqueToken(token)],
+      );
+      return {
+        query: `mutation($t: String!, $p: String!) { resetPassword(token: $t, password: $p) { accessToken user { id } } }`,
+        variables: { t: token, p: "plenty of entropy in this one 42" },
+        check: (data) => (data.user.id === userId ? [] : ["signed in as someone else"]),
+      };
+    },
+  },
+  {
     field: "Mutation.issueAccountInvitation",
     targets: BOTH,
     // The world's patients are active accounts (invitations for them are refused as CONFLICT): a fresh one per cell.
@@ -377,6 +419,28 @@ const OPERATIONS: Operation[] = [
       query: `mutation($id: ID!) { shareRecordWithReviewers(id: $id, redactionConfirmed: true) { id sharedWithReviewers } }`,
       variables: { id: await build.addRecord(world[target!].caseId, { title: "Imaging report" }) },
       check: (data) => (data.sharedWithReviewers ? [] : ["not shared"]),
+    }),
+  },
+  {
+    field: "Mutation.unshareRecord",
+    targets: BOTH,
+    prepare: async ({ target }) => ({
+      query: `mutation($id: ID!) { unshareRecord(id: $id) { id sharedWithReviewers } }`,
+      variables: { id: await build.addRecord(world[target!].caseId, { title: "Imaging report", share: true }) },
+      check: (data) => (data.sharedWithReviewers === false ? [] : ["still shared"]),
+    }),
+  },
+  {
+    field: "Mutation.updateMedicalRecord",
+    targets: BOTH,
+    // A record the target case's patient added: theirs to edit, and any coordinator's.
+    prepare: async ({ target }) => ({
+      query: `mutation($id: ID!, $input: UpdateMedicalRecordInput!) { updateMedicalRecord(id: $id, input: $input) { id title } }`,
+      variables: {
+        id: await build.addRecord(world[target!].caseId, { title: "Scan", token: tokens[target === "A" ? "PATIENT_OWNER" : "PATIENT_OTHER"] }),
+        input: { title: "Renamed scan" },
+      },
+      check: (data) => (data.title === "Renamed scan" ? [] : ["not renamed"]),
     }),
   },
   {

@@ -1,3 +1,4 @@
+import { CaseBuilder } from "../support/case-builder";
 import { createFixtures, type Fixtures } from "../support/fixtures";
 import { failure, ok, startTestServer, type TestServer } from "../support/server";
 
@@ -16,13 +17,8 @@ test(`${CONCURRENT} coordinators moving one case from the same version: one wins
   const opened = ok(
     await server.gql(`mutation($input: OpenCaseInput!) { openCase(input: $input) { id version } }`, { input: { patientId: f.patient.patientId, reason: "Second opinion" } }, f.coordinator.token),
   ).openCase;
-  ok(
-    await server.gql(
-      `mutation($input: AddMedicalRecordInput!) { addMedicalRecord(input: $input) { id } }`,
-      { input: { caseId: opened.id, kind: "PATHOLOGY_REPORT", language: "EN", title: "Biopsy report" } },
-      f.coordinator.token,
-    ),
-  );
+  // With its document: a record counts for the records gate once its bytes arrived.
+  await new CaseBuilder(server, f.coordinator.token).addRecord(opened.id, { title: "Biopsy report" });
   const before = ok(await server.gql(`query($id: ID!) { case(id: $id) { status version } }`, { id: opened.id }, f.coordinator.token)).case;
   expect(before.status).toBe("RECORDS_COLLECTION");
   const [{ count: eventsBefore }] = await server.db.query(`SELECT count(*)::int AS count FROM case_event WHERE case_id = $1 AND type = 'STATUS_CHANGED'`, [opened.id]);

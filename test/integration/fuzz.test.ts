@@ -578,6 +578,10 @@ const SPECS: Record<string, Spec> = {
       }),
     stored: async (result) => ({ input: { title: (await one(`SELECT title FROM medical_record WHERE id = $1`, [result.id])).title } }),
   },
+  changePassword: {
+    actors: ["coordinator", "patient", "reviewerEn", "anonymous"],
+    base: () => fc.record({ currentPassword: fc.oneof(fc.constant(PASSWORD), legalText), newPassword: fc.oneof(fc.constant(PASSWORD), legalText) }),
+  },
   createPatient: {
     actors: ["coordinator", "admin", "patient", "reviewerEn"],
     base: () =>
@@ -680,6 +684,15 @@ const SPECS: Record<string, Spec> = {
     actors: ["anonymous", "coordinator"],
     base: () => fc.record({ refreshToken: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...w.refreshTokens) }, { weight: 1, arbitrary: legalText }) }),
   },
+  requestPasswordReset: {
+    actors: ["anonymous", "coordinator"],
+    // Addresses with no active account: a known one would have its link written after the answer, racing the next run's snapshot.
+    base: () => fc.record({ email: fc.oneof(fc.constantFrom("nobody@test.meridian", "invitee.0@fuzz.meridian"), legalText) }),
+  },
+  resetPassword: {
+    actors: ["anonymous", "coordinator", "patient"],
+    base: () => fc.record({ token: fc.oneof(fc.constantFrom(...w.invitationTokens), legalText), password: fc.oneof(strongPassword, legalText) }),
+  },
   respondToInvitation: {
     actors: ["reviewerZh", "reviewerEn", "coordinator", "patient"],
     base: () =>
@@ -745,6 +758,24 @@ const SPECS: Record<string, Spec> = {
     actors: ["coordinator", "admin", "reviewerEn", "patient"],
     idKind: "record",
     base: () => fc.record({ id: fc.constantFrom(w.unuploadedRecordId, ...w.reviewedCases.map((c) => c.recordId)), redactionConfirmed: fc.boolean() }),
+  },
+  unshareRecord: {
+    actors: ["coordinator", "admin", "reviewerEn", "patient"],
+    idKind: "record",
+    base: () => fc.record({ id: fc.constantFrom(w.unuploadedRecordId, ...w.reviewedCases.map((c) => c.recordId)) }),
+  },
+  updateMedicalRecord: {
+    actors: ["coordinator", "patient", "otherPatient", "reviewerEn"],
+    idKind: "record",
+    base: () =>
+      fc.record({
+        id: fc.constantFrom(w.unuploadedRecordId, ...w.reviewedCases.map((c) => c.recordId)),
+        input: fc.record({ title: orNull(legalText), kind: orNull(enumOf("RecordKind")) }, { requiredKeys: [] }),
+      }),
+    stored: async (result, vars) => {
+      const title = (await one(`SELECT title FROM medical_record WHERE id = $1`, [result.id])).title;
+      return (vars.input as Vars | undefined)?.title == null ? {} : { input: { title } };
+    },
   },
   signOut: {
     actors: ["anonymous", "coordinator"],

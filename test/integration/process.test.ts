@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
+import WebSocket from "ws";
 import { freePort } from "../../server/db/embedded-postgres";
 import { connect } from "../support/ws-client";
 
@@ -317,6 +318,36 @@ async function createDatabase(cluster: Cluster, name: string): Promise<string> {
   return cluster.url(name);
 }
 
+
+/** The postmaster of a cluster and every process it started (its backends among them). */
+function postgresProcesses(pgDir: string): number[] {
+  const pm = postmaster(pgDir);
+  if (!pm) return [];
+  const children = fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // The parent pid is the 4th field of /proc/<pid>/stat, after the (parenthesised) command.
+        return Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1]) === pm.pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [pm.pid, ...children];
+}
+
+/** An oversized WebSocket frame, as an anonymous client sends it: resolves with the close code. */
+function oversizedFrame(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/graphql`, "graphql-transport-ws");
+    ws.on("error", () => undefined);
+    ws.once("open", () => ws.send("x".repeat(200 * 1024)));
+    ws.once("close", (code) => resolve(code));
+  });
+}
+
 // ---------------------------------------------------------------------------
 
 beforeAll(() => {
@@ -554,6 +585,55 @@ describe("against an external PostgreSQL (DATABASE_URL)", () => {
     expect(second.out()).not.toContain("(created)");
     expect(await counts()).toEqual(seeded);
   }, 150_000);
+
+  test("PostgreSQL frozen (every process stopped): requests fail with SERVICE_UNAVAILABLE within the statement timeout, and nothing reaches stderr", async () => {
+    const url = await createDatabase(cluster!, "frozen_target");
+    // Not NODE_ENV=test: express prints errors to stderr everywhere else.
+    const server = await startServer(path.join(root, "frozen-data"), {
+      NODE_ENV: "development",
+      DATABASE_URL: url,
+      MERIDIAN_DEMO_PASSWORD: "correct horse battery staple",
+      MERIDIAN_DB_CONNECT_TIMEOUT_MS: "1000",
+      MERIDIAN_DB_STATEMENT_TIMEOUT_MS: "1500",
+    });
+    const frozen: number[] = [];
+    try {
+      const token = await login(server, "coordinator@demo.meridian", "correct horse battery staple");
+      expect((await listCases(server, token)).totalCount).toBeGreaterThanOrEqual(1);
+
+      // What used to print stack traces outside the log: oversized frames, a malformed path, a bad body.
+      for (let i = 0; i < 20; i++) expect(await oversizedFrame(server)).toBe(1009);
+      expect(await httpStatus(server, "/documents/download/%E0%A4%A")).toBe(400);
+      const badJson = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+      expect(badJson.status).toBe(400);
+
+      frozen.push(...postgresProcesses(cluster!.pgDir));
+      expect(frozen.length).toBeGreaterThan(1);
+      for (const pid of frozen) process.kill(pid, "SIGSTOP");
+      for (const attempt of [
+        () => gql(server, `query { viewer { id } }`, {}, token, 10_000),
+        () => gql(server, CASES, {}, token, 10_000),
+        () => gql(server, LOGIN, { email: "coordinator@demo.meridian", password: "correct horse battery staple" }, undefined, 10_000),
+      ]) {
+        const result = await attempt();
+        console.log(`database frozen: HTTP ${result.status}, ${result.errors?.map((e) => e.extensions?.code).join(",")} in ${result.ms} ms`);
+        expect(result.errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
+      }
+      for (const pid of frozen.splice(0)) process.kill(pid, "SIGCONT");
+
+      const back = await waitUntil("requests to succeed again", 30_000, async () => {
+        const result = await gql(server, CASES, {}, token);
+        return result.errors ? undefined : result;
+      });
+      expect(back.data!.cases.totalCount).toBeGreaterThanOrEqual(1);
+      expect(server.proc.out()).toMatch(/"msg":"service unavailable"/);
+      expect(server.proc.out()).toMatch(/"msg":"websocket closed on a protocol error"/);
+      expect(server.proc.err()).toBe("");
+    } finally {
+      for (const pid of frozen) process.kill(pid, "SIGCONT");
+      if (!server.proc.hasExited()) expect(await stopServer(server)).toEqual({ code: 0, signal: null });
+    }
+  }, 120_000);
 
   test("the database goes away: SERVICE_UNAVAILABLE quickly, /readyz 503, /healthz 200; it comes back: requests succeed and live updates resume", async () => {
     const url = await createDatabase(cluster!, "server_target");

@@ -76,6 +76,10 @@ async function uploadedRecord(token: string, caseId: string, bytes: Buffer, titl
 
 const documentsDir = () => path.join(server.config.dataDir, "documents");
 
+const PDF_HEAD = Buffer.from("%PDF-1.7\n");
+/** A DICOM Part 10 head: a 128-byte preamble, then "DICM". */
+const DICOM_HEAD = Buffer.concat([Buffer.alloc(128), Buffer.from("DICM")]);
+
 beforeAll(async () => {
   server = await startTestServer();
   f = await createFixtures(server, "records");
@@ -147,7 +151,7 @@ describe("uploading a document", () => {
     const response = await rawRequest(added.uploadUrl!, {
       method: "PUT",
       headers: { "content-type": "application/pdf" },
-      body: generatedBody(LIMIT + 2 * MB),
+      body: generatedBody(LIMIT + 2 * MB, MB, 0x41, PDF_HEAD),
       timeoutMs: 120_000,
     });
     expect(response.status).toBe(413);
@@ -169,13 +173,13 @@ describe("uploading a document", () => {
     const response = await rawRequest(added.uploadUrl!, {
       method: "PUT",
       headers: { "content-type": "application/dicom" },
-      body: generatedBody(LIMIT, MB, 0x07),
+      body: generatedBody(LIMIT, MB, 0x07, DICOM_HEAD),
       timeoutMs: 120_000,
     });
     expect(response.status).toBe(201);
     expect(response.json().sizeBytes).toBe(LIMIT);
     const expected = crypto.createHash("sha256");
-    for (let i = 0; i < 50; i++) expected.update(Buffer.alloc(MB, 0x07));
+    for await (const chunk of generatedBody(LIMIT, MB, 0x07, DICOM_HEAD)) expected.update(chunk);
     expect(response.json().sha256).toBe(expected.digest("hex"));
   });
 
@@ -200,8 +204,10 @@ describe("uploading a document", () => {
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         if (sent >= LIMIT + 4 * MB) return controller.close();
+        const chunk = new Uint8Array(MB).fill(0x42);
+        if (sent === 0) chunk.set(PDF_HEAD);
         sent += MB;
-        controller.enqueue(new Uint8Array(MB).fill(0x42));
+        controller.enqueue(chunk);
       },
     });
     const response = await fetch(added.uploadUrl!, { method: "PUT", headers: { "content-type": "application/pdf" }, body: stream, duplex: "half" } as RequestInit);
@@ -224,7 +230,7 @@ describe("uploading a document", () => {
       const refused = await rawRequest(added.uploadUrl!, {
         method: "PUT",
         headers: { "content-type": "application/pdf" },
-        body: generatedBody(LIMIT + 8 * MB),
+        body: generatedBody(LIMIT + 8 * MB, MB, 0x41, PDF_HEAD),
         agent,
         timeoutMs: 60_000,
       });
@@ -233,6 +239,7 @@ describe("uploading a document", () => {
       const deadline = Date.now() + 10_000;
       while (Object.keys(agent.freeSockets).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+      // On the upload URL's own origin (MERIDIAN_PUBLIC_URL's host): the agent pools connections per host name.
       const next = await rawRequest(`${new URL(added.uploadUrl!).origin}/healthz`, { method: "GET", agent, timeoutMs: 10_000 });
       expect(next.reusedSocket).toBe(true);
       expect(next.status).toBe(200);
@@ -252,8 +259,10 @@ describe("uploading a document", () => {
       let written = 0;
       const writeSome = () => {
         while (written < 6 * MB) {
+          const chunk = Buffer.alloc(MB, 0x43);
+          if (written === 0) PDF_HEAD.copy(chunk);
           written += MB;
-          if (!request.write(Buffer.alloc(MB, 0x43))) return void request.once("drain", writeSome);
+          if (!request.write(chunk)) return void request.once("drain", writeSome);
         }
         setTimeout(() => request.destroy(), 100);
       };
@@ -271,6 +280,108 @@ describe("uploading a document", () => {
     const retry = await put(added.uploadUrl!, bytes, "application/pdf");
     expect(retry.status).toBe(201);
     expect(((await retry.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+  });
+});
+
+describe("what a document holds", () => {
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+  });
+
+  /** The record as its uploader sees it, its database row, and the store's files for it. */
+  async function stateOf(recordId: string) {
+    const [row] = await server.db.query(`SELECT uploaded_at, storage, sha256 FROM medical_record WHERE id = $1`, [recordId]);
+    const files = fs.readdirSync(documentsDir()).filter((name) => name.startsWith(recordId));
+    return { row, files };
+  }
+
+  async function expectRefused(recordId: string, response: Response, status: number) {
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ code: "BAD_USER_INPUT", field: "body" });
+    expect(await stateOf(recordId)).toEqual({ row: { uploaded_at: null, storage: null, sha256: null }, files: [] });
+  }
+
+  test("an empty body is refused (400 on body), nothing is kept, and the URL still takes the right file", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    await expectRefused(added.id, await put(added.uploadUrl!, Buffer.alloc(0), "application/pdf"), 400);
+    await expectRefused(added.id, await put(added.uploadUrl!, Buffer.alloc(0), "text/plain"), 400);
+    const bytes = pdfBytes(20);
+    const retry = await put(added.uploadUrl!, bytes, "application/pdf");
+    expect(retry.status).toBe(201);
+    expect(((await retry.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+  });
+
+  test("an HTML page sent as a PDF is refused (415 on body), nothing is kept, and the URL still takes the real PDF", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const html = Buffer.from(`<!DOCTYPE html><html><body>${"<p>Not a PDF</p>".repeat(2000)}</body></html>`);
+    await expectRefused(added.id, await put(added.uploadUrl!, html, "application/pdf"), 415);
+    const events = await server.db.query(`SELECT count(*)::int AS n FROM case_event WHERE subject_id = $1 AND type = 'RECORD_UPLOADED'`, [added.id]);
+    expect(events[0].n).toBe(0);
+    const bytes = pdfBytes(20);
+    expect((await put(added.uploadUrl!, bytes, "application/pdf")).status).toBe(201);
+    expect(await recordOf(f.coordinator.token, caseId, added.id)).toMatchObject({ contentType: "application/pdf", sha256: sha256(bytes) });
+  });
+
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+  const withTail = (head: Buffer) => Buffer.concat([head, crypto.randomBytes(2048)]);
+  const text = (value: string) => Buffer.from(value, "utf8");
+  test.each([
+    ["application/pdf", 201, pdfBytes(2)],
+    ["image/png", 201, withTail(PNG)],
+    ["image/jpeg", 201, withTail(JPEG)],
+    ["image/tiff", 201, withTail(Buffer.from([0x49, 0x49, 0x2a, 0x00]))],
+    ["image/tiff", 201, withTail(Buffer.from([0x4d, 0x4d, 0x00, 0x2a]))],
+    ["application/dicom", 201, withTail(DICOM_HEAD)],
+    ["text/plain", 201, text("BMI 24.5, ECOG 1. Plain clinical note, with accents: é, 中文.\n")],
+    ["text/plain", 201, text("\ufeffA note saved with a byte order mark.\n")],
+    ["image/png", 415, withTail(JPEG)],
+    ["image/jpeg", 415, withTail(PNG)],
+    ["application/pdf", 415, text("Just text, no PDF")],
+    ["application/dicom", 415, withTail(Buffer.concat([Buffer.alloc(128), Buffer.from("NOPE")]))],
+    ["application/dicom", 415, Buffer.from("DICM")],
+    ["image/tiff", 415, withTail(PNG)],
+    ["text/plain", 415, pdfBytes(2)],
+    ["text/plain", 415, withTail(PNG)],
+    ["text/plain", 415, Buffer.from("a note with a NUL \u0000 inside")],
+    ["text/plain", 415, Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x6f, 0x74, 0x65])],
+  ] as Array<[string, number, Buffer]>)("%s, sample %#: answers %d", async (contentType, status, bytes) => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const response = await put(added.uploadUrl!, bytes, contentType);
+    if (status === 201) {
+      expect(response.status).toBe(201);
+      expect(((await response.json()) as { sha256: string }).sha256).toBe(sha256(bytes));
+    } else {
+      await expectRefused(added.id, response, status);
+    }
+  });
+
+  test("text that stops being UTF-8 deep into the body is refused as it streams, and its partial file removed", async () => {
+    const added = await addRecord(f.coordinator.token, caseId);
+    const body = Buffer.concat([Buffer.alloc(3 * MB, 0x61), Buffer.from([0xff, 0xfe]), Buffer.alloc(MB, 0x61)]);
+    await expectRefused(added.id, await put(added.uploadUrl!, body, "text/plain"), 415);
+    expect(fs.readdirSync(documentsDir()).some((name) => name.endsWith(".part"))).toBe(false);
+  });
+
+  test("a record counts for the records gate and recordCount only once its bytes arrived", async () => {
+    const fresh = await openCase(f.patient.patientId);
+    const countQuery = `query($id: ID!) { case(id: $id) { version recordCount records { id } } }`;
+    const move = async () => {
+      const { version } = ok(await server.gql(countQuery, { id: fresh }, f.coordinator.token)).case;
+      return server.gql(`mutation($id: ID!, $v: Int!) { transitionCase(id: $id, to: CASE_ORGANISATION, expectedVersion: $v) { status } }`, { id: fresh, v: version }, f.coordinator.token);
+    };
+    const added = await addRecord(f.coordinator.token, fresh);
+    await put(added.uploadUrl!, Buffer.alloc(0), "application/pdf");
+    for (const token of [f.coordinator.token, f.patient.token]) {
+      expect(ok(await server.gql(countQuery, { id: fresh }, token)).case).toMatchObject({ recordCount: 0, records: [{ id: added.id }] });
+    }
+    const refused = failure(await move());
+    expect(refused).toMatchObject({ code: "TRANSITION_NOT_ALLOWED", extensions: { missing: ["MEDICAL_RECORD"] } });
+
+    expect((await put(added.uploadUrl!, pdfBytes(4), "application/pdf")).status).toBe(201);
+    for (const token of [f.coordinator.token, f.patient.token]) expect(ok(await server.gql(countQuery, { id: fresh }, token)).case.recordCount).toBe(1);
+    expect(ok(await move()).transitionCase.status).toBe("CASE_ORGANISATION");
   });
 });
 
@@ -306,6 +417,26 @@ describe("downloading a document", () => {
     const again = await fetch(url);
     expect(again.status).toBe(404);
     expect(Buffer.from(await again.arrayBuffer()).includes(bytes.subarray(0, 64))).toBe(false);
+  });
+
+  test("HEAD answers the headers without the bytes and does not spend the URL", async () => {
+    const url = (await recordOf(f.coordinator.token, caseId, record.id))!.downloadUrl!;
+    for (let i = 0; i < 2; i++) {
+      const head = await fetch(url, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("content-type")).toBe("application/pdf");
+      expect(head.headers.get("content-length")).toBe(String(bytes.length));
+      expect(head.headers.get("x-content-sha256")).toBe(record.sha256);
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
+    }
+    const [{ n: downloads }] = await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'DOWNLOAD_DOCUMENT' AND object_id = $1`, [record.id]);
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+    const [{ n: after }] = await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE action = 'DOWNLOAD_DOCUMENT' AND object_id = $1`, [record.id]);
+    expect(after).toBe(downloads + 1);
+    // Spent by the GET: HEAD now answers 404 too.
+    expect((await fetch(url, { method: "HEAD" })).status).toBe(404);
   });
 
   test("the patient who owns the case downloads it too", async () => {
@@ -436,6 +567,81 @@ describe("reviewers and documents", () => {
     // Staff still download it.
     const staffUrl = (await recordOf(f.coordinator.token, caseId, shared.id))!.downloadUrl!;
     expect((await fetch(staffUrl)).status).toBe(200);
+  });
+});
+
+describe("editing and unsharing records", () => {
+  const UPDATE = `mutation($id: ID!, $input: UpdateMedicalRecordInput!) { updateMedicalRecord(id: $id, input: $input) { id title kind } }`;
+  const UNSHARE = `mutation($id: ID!) { unshareRecord(id: $id) { id sharedWithReviewers } }`;
+  const events = async (recordId: string, type: string) =>
+    (await server.db.query(`SELECT count(*)::int AS n FROM case_event WHERE subject_id = $1 AND type = $2`, [recordId, type]))[0].n as number;
+  const audits = async (recordId: string, action: string) =>
+    (await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE object_id = $1 AND action = $2 AND outcome = 'ALLOWED'`, [recordId, action]))[0].n as number;
+  let caseId: string;
+  beforeAll(async () => {
+    caseId = await openCase(f.patient.patientId);
+  });
+
+  test("a coordinator edits a record's title and kind (event, audit); identifiers in the title are refused", async () => {
+    const record = await addRecord(f.coordinator.token, caseId, "Pathology");
+    const edited = ok(await server.gql(UPDATE, { id: record.id, input: { title: "  Core biopsy pathology ", kind: "IMAGING_REPORT" } }, f.coordinator.token)).updateMedicalRecord;
+    expect(edited).toEqual({ id: record.id, title: "Core biopsy pathology", kind: "IMAGING_REPORT" });
+    expect(await events(record.id, "RECORD_UPDATED")).toBe(1);
+    expect(await audits(record.id, "UPDATE_RECORD")).toBe(1);
+
+    const refused = failure(await server.gql(UPDATE, { id: record.id, input: { title: "Holloway biopsy" } }, f.coordinator.token));
+    expect(refused).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input.title" } });
+    expect(failure(await server.gql(UPDATE, { id: record.id, input: {} }, f.coordinator.token))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input" } });
+    expect(failure(await server.gql(UPDATE, { id: record.id, input: { title: "   " } }, f.coordinator.token))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input.title" } });
+    // Nothing changed by the refusals, and a no-op edit writes no event.
+    ok(await server.gql(UPDATE, { id: record.id, input: { kind: "IMAGING_REPORT" } }, f.coordinator.token));
+    expect((await recordOf(f.coordinator.token, caseId, record.id))!.title).toBe("Core biopsy pathology");
+    expect(await events(record.id, "RECORD_UPDATED")).toBe(1);
+  });
+
+  test("a patient edits the records they added while the case is open, not the coordinator's; others get NOT_FOUND", async () => {
+    const own = await addRecord(f.patient.token, caseId, "My scan");
+    const coordinators = await addRecord(f.coordinator.token, caseId, "Coordinator's record");
+    expect(ok(await server.gql(UPDATE, { id: own.id, input: { title: "My CT scan" } }, f.patient.token)).updateMedicalRecord.title).toBe("My CT scan");
+    expect(failure(await server.gql(UPDATE, { id: coordinators.id, input: { title: "Mine now" } }, f.patient.token)).code).toBe("FORBIDDEN");
+    expect(failure(await server.gql(UPDATE, { id: own.id, input: { title: "Not mine" } }, f.otherPatient.token)).code).toBe("NOT_FOUND");
+    expect(failure(await server.gql(UPDATE, { id: own.id, input: { title: "Reviewer" } }, f.reviewerEn.token)).code).toBe("FORBIDDEN");
+
+    const closing = await openCase(f.patient.patientId);
+    const late = await addRecord(f.patient.token, closing, "Late record");
+    const version = ok(await server.gql(`query($id: ID!) { case(id: $id) { version } }`, { id: closing }, f.coordinator.token)).case.version;
+    ok(await server.gql(`mutation($id: ID!, $v: Int!) { transitionCase(id: $id, to: WITHDRAWN, expectedVersion: $v) { status } }`, { id: closing, v: version }, f.patient.token));
+    expect(failure(await server.gql(UPDATE, { id: late.id, input: { title: "After withdrawal" } }, f.patient.token)).code).toBe("BAD_USER_INPUT");
+  });
+
+  test("unsharing hides the record from reviewers, and a download URL issued before stops working", async () => {
+    const reviewed = await openCase(f.patient.patientId);
+    const bytes = pdfBytes(10);
+    const record = await uploadedRecord(f.coordinator.token, reviewed, bytes, "Redacted imaging");
+    ok(await server.gql(SHARE, { id: record.id, ok: true }, f.coordinator.token));
+    ok(await server.gql(`mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, { input: { patientId: f.patient.patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: ["CN"] } }, f.coordinator.token));
+    const invited = ok(await server.gql(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id } }`, { c: reviewed, r: f.reviewerZh.reviewerId }, f.coordinator.token));
+    ok(await server.gql(`mutation($a: ID!) { respondToInvitation(assignmentId: $a, accept: true) { status } }`, { a: invited.inviteReviewer.id }, f.reviewerZh.token));
+    const issued = (await recordOf(f.reviewerZh.token, reviewed, record.id))!.downloadUrl!;
+    expect(issued).toBeTruthy();
+
+    expect(failure(await server.gql(UNSHARE, { id: record.id }, f.reviewerZh.token)).code).toBe("FORBIDDEN");
+    expect(ok(await server.gql(UNSHARE, { id: record.id }, f.coordinator.token)).unshareRecord).toEqual({ id: record.id, sharedWithReviewers: false });
+    expect(await events(record.id, "RECORD_UNSHARED")).toBe(1);
+    expect(await audits(record.id, "UNSHARE_RECORD")).toBe(1);
+
+    expect(await recordsOf(f.reviewerZh.token, reviewed)).toEqual([]);
+    const refused = await fetch(issued);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual({ code: "NOT_FOUND" });
+    // Unsharing again changes nothing; staff still download; sharing again works.
+    ok(await server.gql(UNSHARE, { id: record.id }, f.coordinator.token));
+    expect(await events(record.id, "RECORD_UNSHARED")).toBe(1);
+    expect((await fetch((await recordOf(f.coordinator.token, reviewed, record.id))!.downloadUrl!)).status).toBe(200);
+    ok(await server.gql(SHARE, { id: record.id, ok: true }, f.coordinator.token));
+    const again = await fetch((await recordOf(f.reviewerZh.token, reviewed, record.id))!.downloadUrl!);
+    expect(again.status).toBe(200);
+    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
   });
 });
 

@@ -126,15 +126,17 @@ export function rawRequest(url: string, options: RawRequestOptions): Promise<Raw
   });
 }
 
-/** A stream of `total` bytes in chunks of `chunkSize`, generated lazily. */
-export function generatedBody(total: number, chunkSize = 1024 * 1024, fill = 0x41): Readable {
+/** A stream of `total` bytes in chunks of `chunkSize`, generated lazily; `head` replaces its first bytes (a file signature). */
+export function generatedBody(total: number, chunkSize = 1024 * 1024, fill = 0x41, head?: Buffer): Readable {
   let remaining = total;
   return Readable.from(
     (function* () {
       while (remaining > 0) {
         const size = Math.min(chunkSize, remaining);
+        const chunk = Buffer.alloc(size, fill);
+        if (remaining === total && head) head.copy(chunk);
         remaining -= size;
-        yield Buffer.alloc(size, fill);
+        yield chunk;
       }
     })(),
   );

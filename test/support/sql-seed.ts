@@ -70,8 +70,10 @@ export async function seedCases(db: Db, options: SeedCasesOptions): Promise<stri
       await db.query(`INSERT INTO review_assignment (case_id, reviewer_id, status) VALUES ($1, $2, 'INVITED')`, [caseId, reviewerId]);
     }
     for (let r = 0; r < options.recordsPerCase; r++) {
+      // As if uploaded: records count once their bytes arrived (no document is stored behind these).
       await db.query(
-        `INSERT INTO medical_record (case_id, kind, title, language, added_by_user_id) VALUES ($1, 'CLINICAL_NOTE', $2, 'EN', $3)`,
+        `INSERT INTO medical_record (case_id, kind, title, language, added_by_user_id, content_type, size_bytes, sha256, uploaded_at)
+         VALUES ($1, 'CLINICAL_NOTE', $2, 'EN', $3, 'text/plain', 0, repeat('0', 64), now())`,
         [caseId, `Note ${r + 1}`, options.coordinatorUserId],
       );
     }

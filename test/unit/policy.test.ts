@@ -67,12 +67,19 @@ describe("decideOperation", () => {
     "Mutation.signOut": "PUBLIC",
     "Mutation.activateAccount": "PUBLIC",
     "Mutation.issueAccountInvitation": STAFF,
+    // Anyone signed in changes their own password; resets are asked for and used signed out.
+    "Mutation.changePassword": ALL_ROLES,
+    "Mutation.requestPasswordReset": "PUBLIC",
+    "Mutation.resetPassword": "PUBLIC",
     "Mutation.createUser": [Role.ADMIN],
     "Mutation.updateReviewerProfile": [Role.ADMIN],
     "Mutation.createPatient": STAFF,
     "Mutation.openCase": [Role.COORDINATOR],
     "Mutation.addMedicalRecord": [Role.COORDINATOR, Role.PATIENT],
     "Mutation.shareRecordWithReviewers": [Role.COORDINATOR],
+    "Mutation.unshareRecord": [Role.COORDINATOR],
+    // Coordinators edit any record; patients those they added (the service narrows it).
+    "Mutation.updateMedicalRecord": [Role.COORDINATOR, Role.PATIENT],
     "Mutation.saveCaseSummary": [Role.COORDINATOR],
     "Mutation.publishCaseSummary": [Role.COORDINATOR],
     "Mutation.inviteReviewer": [Role.COORDINATOR],
@@ -103,7 +110,7 @@ describe("decideOperation", () => {
   });
 
   test("public operations are open to anonymous callers and to every role", () => {
-    for (const operation of ["Query.viewer", "Mutation.login", "Mutation.refreshSession", "Mutation.signOut", "Mutation.activateAccount"]) {
+    for (const operation of ["Query.viewer", "Mutation.login", "Mutation.refreshSession", "Mutation.signOut", "Mutation.activateAccount", "Mutation.requestPasswordReset", "Mutation.resetPassword"]) {
       expect(decideOperation(operation, null)).toBe("ALLOW");
       for (const role of ALL_ROLES) expect(decideOperation(operation, viewer(role))).toBe("ALLOW");
     }
