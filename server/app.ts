@@ -25,6 +25,7 @@ import { attachWebSocketServer } from "./events/websocket.js";
 import { webAppRoutes } from "./web-app.routes.js";
 import { UPLOAD_URL_SECONDS } from "./auth/tokens.js";
 import { bodyDeadlines, createHttpServer } from "./http-limits.js";
+import { scheduleRetention } from "./erasure/retention.js";
 
 
 export interface App {
@@ -107,6 +108,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     pollIntervalMs: config.outboxPollMs,
   });
   await listener.start();
+  const retention = scheduleRetention(runtime);
   const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, {
     verifyOrigin: (origin, host) => originAllowed(origin, host, config.allowedOrigins),
     validationRules: webSocketValidationRules(config.production),
@@ -198,6 +200,8 @@ export async function createApp(runtime: Runtime): Promise<App> {
       }),
     close: async () => {
       clearInterval(sweepTimer);
+      retention.stop();
+      await retention.running();
       await webSockets.close();
       await apollo.stop();
       await listener.stop();

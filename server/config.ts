@@ -50,6 +50,8 @@ export interface Config {
   webSocketPingMs: number;
   /** PostgreSQL cancels a statement after this long; the driver gives up shortly after if the server does not answer at all. */
   dbStatementTimeoutMs: number;
+  /** Cases closed or withdrawn longer than this many days ago are erased (MERIDIAN_RETENTION_DAYS). */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -133,8 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webSocketInitTimeoutMs: intFrom(env, "MERIDIAN_WS_INIT_TIMEOUT_MS", 5_000),
     webSocketPingMs: intFrom(env, "MERIDIAN_WS_PING_MS", 15_000),
     dbStatementTimeoutMs: intFrom(env, "MERIDIAN_DB_STATEMENT_TIMEOUT_MS", 15_000),
+    retentionDays: intFrom(env, "MERIDIAN_RETENTION_DAYS", 3650),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
+  if (config.retentionDays < 1) throw new ConfigError("MERIDIAN_RETENTION_DAYS must be at least 1");
   if (production) {
     const missing = [
       ["DATABASE_URL", config.databaseUrl],

@@ -2,6 +2,8 @@ import DataLoader from "dataloader";
 import { In, IsNull, type DataSource, type EntityTarget, type ObjectLiteral } from "typeorm";
 import type { Viewer } from "./auth/viewer.js";
 import { CaseEntity } from "./cases/case.entity.js";
+import { loadGuardFactsOf } from "./cases/case-guards.js";
+import type { GuardFacts } from "./cases/workflow.js";
 import { CaseSummaryEntity } from "./summaries/case-summary.entity.js";
 import { CommentEntity } from "./comments/comment.entity.js";
 import { ConsentEntity } from "./consents/consent.entity.js";
@@ -65,6 +67,11 @@ export function createLoaders(db: DataSource, viewer: Viewer | null) {
       const rows = await db.getRepository(ReviewAssignmentEntity).find({ where: { reviewerId: viewer.reviewerId, caseId: In([...caseIds]) } });
       const found = new Map(rows.map((row) => [row.caseId, row]));
       return caseIds.map((id) => found.get(id));
+    }),
+    /** What the workflow's guards look at, per case (Case.allowedTransitions). */
+    guardFacts: new DataLoader<string, GuardFacts | undefined>(async (caseIds) => {
+      const facts = await loadGuardFactsOf(db.manager, caseIds);
+      return caseIds.map((id) => facts.get(id));
     }),
     comment: byKey(db, CommentEntity, "id"),
     commentsByCase: manyByKey(db, CommentEntity, "caseId", { createdAt: "ASC" }),

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config.js";
 import { createKeyRing, type KeyRing } from "./auth/field-crypto.js";
-import { createLoginLimiter, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, type LoginLimiter } from "./auth/login-limiter.js";
+import { createLoginLimiter, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, RESET_LIMITER, type LoginLimiter } from "./auth/login-limiter.js";
 import { verifyPassword } from "./auth/password.js";
 import { loadSecrets } from "./db/secrets.js";
 import type { Logger } from "./logger.js";
@@ -38,7 +38,7 @@ export async function createRuntime(config: Config, db: DataSource, logger: Logg
     keyRing,
     documents: createFileDocumentStore(path.join(config.dataDir, "documents"), keyRing),
     loginLimiter: createLoginLimiter(db, config.loginLimitPerAccount, config.loginLimitPerAddress),
-    resetLimiter: createLoginLimiter(db, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, "reset"),
+    resetLimiter: createLoginLimiter(db, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, RESET_LIMITER),
     mailer: createFileMailer(config.mailDir, logger, config.production),
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     passwords: { verify: verifyPassword },

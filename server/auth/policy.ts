@@ -1,4 +1,4 @@
-import { AssignmentStatus, CaseEventType, CaseStatus, OptionStatus, Role } from "../common/enums.js";
+import { AssignmentStatus, CaseEventType, CaseStatus, Role } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
 import type { Viewer } from "./viewer.js";
 
@@ -18,6 +18,8 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Query.case": ALL,
   "Query.cases": ALL,
   "Query.patient": ALL,
+  "Query.patients": STAFF,
+  "Query.users": [Role.ADMIN],
   "Query.reviewers": STAFF,
   "Mutation.login": "PUBLIC",
   "Mutation.refreshSession": "PUBLIC",
@@ -30,6 +32,7 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.createUser": [Role.ADMIN],
   "Mutation.updateReviewerProfile": [Role.ADMIN],
   "Mutation.createPatient": STAFF,
+  "Mutation.updatePatient": STAFF,
   "Mutation.openCase": [Role.COORDINATOR],
   "Mutation.addMedicalRecord": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.shareRecordWithReviewers": [Role.COORDINATOR],
@@ -38,14 +41,23 @@ export const OPERATION_POLICY: Readonly<Record<string, OperationRule>> = {
   "Mutation.saveCaseSummary": [Role.COORDINATOR],
   "Mutation.publishCaseSummary": [Role.COORDINATOR],
   "Mutation.inviteReviewer": [Role.COORDINATOR],
+  // Who invites may cancel an invitation.
+  "Mutation.cancelInvitation": [Role.COORDINATOR],
   "Mutation.respondToInvitation": [Role.REVIEWER],
   "Mutation.submitReview": [Role.REVIEWER],
   "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
+  "Mutation.withdrawComment": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
+  // Coordinators, or the reviewer who proposed the option (the service narrows it).
+  "Mutation.updatePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
   "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
   "Mutation.recordConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
   "Mutation.revokeConsent": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
+  "Mutation.exportPatientFile": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
+  "Mutation.requestErasure": [Role.ADMIN, Role.COORDINATOR, Role.PATIENT],
+  "Mutation.placeLegalHold": [Role.ADMIN],
+  "Mutation.liftLegalHold": [Role.ADMIN],
   "Subscription.caseStatusChanged": ALL,
   "Subscription.caseActivity": ALL,
 };
@@ -71,6 +83,9 @@ export function patientFileView(viewer: Viewer | null, patientId: string): "STAF
   return viewer.patientId === patientId ? "OWNER" : null;
 }
 
+/** An invitation that ended without a review (declined, or cancelled by staff): the reviewer sees nothing, and may be invited again. */
+export const invitationEnded = (status: AssignmentStatus) => status === AssignmentStatus.DECLINED || status === AssignmentStatus.CANCELLED;
+
 /** A reviewer's list of assignments is read by the reviewer and by staff. */
 export const canSeeReviewerAssignments = (viewer: Viewer | null, reviewerId: string) => viewer !== null && (isStaff(viewer) || viewer.reviewerId === reviewerId);
 
@@ -84,6 +99,8 @@ export interface CaseFacts {
   viewerAssignmentStatus: AssignmentStatus | null;
   /** Countries listed by the patient's active CROSS_BORDER_REVIEW consents. */
   consentCountries: readonly string[];
+  /** An erased case (its patient's erasure, or retention) is seen by no one. */
+  erased?: boolean;
 }
 
 /**
@@ -97,6 +114,7 @@ export function consentCovers(consentCountries: readonly string[], country: stri
 }
 
 export function caseView(viewer: Viewer, facts: CaseFacts): CaseView | null {
+  if (facts.erased) return null;
   switch (viewer.role) {
     case Role.ADMIN:
     case Role.COORDINATOR:
@@ -135,19 +153,12 @@ export function canSeeSummary(view: CaseView, summary: { publishedAt: Date | nul
 export const canSeeComments = (view: CaseView) => sees(view, "STAFF", "REVIEWER_FULL");
 
 /**
- * Patients see options only once delivered, and only those selected for presentation;
- * once delivered they keep them (a case withdrawn afterwards included).
+ * Patients see the options a delivery gave them (and keep them, a case withdrawn or
+ * reopened afterwards included); nothing of option mapping before or between deliveries.
  */
-export function canSeeOption(
-  view: CaseView,
-  facts: Pick<CaseFacts, "status" | "heldFrom"> & { optionsDeliveredAt?: Date | null },
-  option: { status: OptionStatus },
-): boolean {
+export function canSeeOption(view: CaseView, option: { deliveredAt: Date | null }): boolean {
   if (sees(view, "STAFF", "REVIEWER_FULL")) return true;
-  if (view !== "OWNER" || option.status !== OptionStatus.SELECTED_FOR_PRESENTATION) return false;
-  if (facts.optionsDeliveredAt) return true;
-  const reached = facts.status === CaseStatus.ON_HOLD ? facts.heldFrom : facts.status;
-  return reached === CaseStatus.OPTIONS_DELIVERED || reached === CaseStatus.CLOSED;
+  return view === "OWNER" && option.deliveredAt !== null;
 }
 
 /** An INVITED reviewer sees only their own invitation; patients see who reviews, not what they wrote. */
@@ -166,7 +177,14 @@ export function canSeeOpinion(view: CaseView, viewer: Viewer, assignment: { revi
 const INVITED_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
 
 /** The review team's working events: a patient sees their results (delivered options), not their drafting. */
-const TEAM_EVENT_TYPES: readonly CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+const TEAM_EVENT_TYPES: readonly CaseEventType[] = [
+  CaseEventType.INVITATION_ANSWERED,
+  CaseEventType.INVITATION_CANCELLED,
+  CaseEventType.COMMENT_ADDED,
+  CaseEventType.COMMENT_WITHDRAWN,
+  CaseEventType.OPTION_PROPOSED,
+  CaseEventType.OPTION_UPDATED,
+];
 
 const ALL_EVENT_TYPES = Object.values(CaseEventType);
 
@@ -179,6 +197,12 @@ export function visibleEventTypes(view: CaseView): readonly CaseEventType[] {
 
 export function canSeeEvent(view: CaseView, event: { type: CaseEventType }): boolean {
   return visibleEventTypes(view).includes(event.type);
+}
+
+/** Who may move a case, and where: coordinators along every edge; the patient who owns it only to WITHDRAWN; nobody else. */
+export function canMoveCase(viewer: Viewer, view: CaseView, to: CaseStatus): boolean {
+  if (viewer.role === Role.COORDINATOR) return true;
+  return view === "OWNER" && to === CaseStatus.WITHDRAWN;
 }
 
 /** Where a reviewer may write (comments, options): only with the whole case in view. */

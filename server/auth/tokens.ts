@@ -6,6 +6,7 @@ export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_DAYS = 30;
 export const UPLOAD_URL_SECONDS = 15 * 60;
 export const DOWNLOAD_URL_SECONDS = 5 * 60;
+export const EXPORT_URL_SECONDS = 5 * 60;
 
 const ISSUER = "meridian";
 
@@ -38,19 +39,23 @@ export async function verifyAccessToken(secret: Uint8Array, token: string): Prom
   }
 }
 
-export type DocumentPurpose = "upload" | "download";
+/** Upload or download of one record's document; export: the archive of one patient's whole file. */
+export type DocumentPurpose = "upload" | "download" | "export";
+
+const URL_SECONDS: Record<DocumentPurpose, number> = { upload: UPLOAD_URL_SECONDS, download: DOWNLOAD_URL_SECONDS, export: EXPORT_URL_SECONDS };
 
 export interface DocumentClaims {
-  recordId: string;
+  /** The record (upload, download) or the patient (export). */
+  objectId: string;
   userId: string;
   jti: string;
   expiresAt: Date;
 }
 
 /** A single-purpose token for a document URL; its jti makes it single-use. */
-export async function signDocumentToken(secret: Uint8Array, purpose: DocumentPurpose, recordId: string, userId: string): Promise<string> {
-  const lifetime = purpose === "upload" ? UPLOAD_URL_SECONDS : DOWNLOAD_URL_SECONDS;
-  return new SignJWT({ rec: recordId })
+export async function signDocumentToken(secret: Uint8Array, purpose: DocumentPurpose, objectId: string, userId: string): Promise<string> {
+  const lifetime = URL_SECONDS[purpose];
+  return new SignJWT({ rec: objectId })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(userId)
     .setIssuer(ISSUER)
@@ -64,7 +69,7 @@ export async function verifyDocumentToken(secret: Uint8Array, purpose: DocumentP
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: `meridian-${purpose}`, algorithms: ["HS256"] });
     if (typeof payload.rec !== "string" || typeof payload.sub !== "string" || typeof payload.jti !== "string") return undefined;
-    return { recordId: payload.rec, userId: payload.sub, jti: payload.jti, expiresAt: new Date((payload.exp ?? 0) * 1000) };
+    return { objectId: payload.rec, userId: payload.sub, jti: payload.jti, expiresAt: new Date((payload.exp ?? 0) * 1000) };
   } catch {
     return undefined;
   }

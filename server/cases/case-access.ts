@@ -23,7 +23,7 @@ export interface VisibleCase {
  * inside one they are read on its own connection, never waiting on the pool.
  */
 export async function caseFacts(ctx: RequestContext, row: CaseEntity, manager?: EntityManager): Promise<CaseFacts> {
-  const base = { status: row.status, heldFrom: row.heldFrom, patientId: row.patientId };
+  const base = { status: row.status, heldFrom: row.heldFrom, patientId: row.patientId, erased: row.erasedAt !== null };
   if (ctx.viewer?.role !== Role.REVIEWER || !ctx.viewer.reviewerId) {
     return { ...base, viewerAssignmentStatus: null, consentCountries: [] };
   }

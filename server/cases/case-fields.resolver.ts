@@ -17,7 +17,8 @@ import { ReviewAssignmentType } from "../reviews/review-assignment.type.js";
 import { visibleAssignments } from "../reviews/review.service.js";
 import { CaseSummaryType } from "../summaries/case-summary.type.js";
 import { newestPublished, visibleSummaries } from "../summaries/summary.service.js";
-import { CaseType } from "./case.type.js";
+import { allowedTransitions } from "./case.service.js";
+import { CaseType, TransitionOptionType } from "./case.type.js";
 
 /** The Case's nested fields, each filtered by the viewer's view of the case. */
 @Resolver(() => CaseType)
@@ -78,6 +79,13 @@ export class CaseFieldsResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
   ): Promise<CaseEventNode[]> {
     return (await listCaseEvents(ctx, c, after, first ?? 100)).map((row) => CaseEventNode.from(row, c.view));
+  }
+
+  @FieldResolver(() => [TransitionOptionType], {
+    description: "For the viewer: each status the case can move to from here, allowed now or with what is missing. Coordinators get every edge; the patient, withdrawal; others, nothing.",
+  })
+  async allowedTransitions(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<TransitionOptionType[]> {
+    return (await allowedTransitions(ctx, c)).map((option) => Object.assign(new TransitionOptionType(), option));
   }
 
   @FieldResolver(() => Boolean)

@@ -1,35 +1,23 @@
-import { Brackets, type SelectQueryBuilder } from "typeorm";
+import type { SelectQueryBuilder } from "typeorm";
 import { caseView, isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
-import { BadUserInputError } from "../errors.js";
-import { isUuid, likePattern } from "../common/input.js";
+import { decodeCursor, encodeCursor, requirePageSize } from "../common/connection.js";
+import { isUuid } from "../common/input.js";
+import { searchTerms } from "../common/search.js";
+import { whereEveryTerm } from "../db/text-search.js";
 import { Role } from "../common/enums.js";
 import { PatientEntity } from "../patients/patient.entity.js";
 import { CaseEntity } from "./case.entity.js";
 import { caseFacts, noteCaseRead, type VisibleCase } from "./case-access.js";
 import type { CaseFilter } from "./case.input.js";
 
-export const MAX_PAGE_SIZE = 100;
-
-interface Cursor {
-  updatedAt: string;
-  id: string;
-}
-
-const encodeCursor = (row: CaseEntity) => Buffer.from(JSON.stringify({ updatedAt: row.updatedAt.toISOString(), id: row.id })).toString("base64url");
-
-function decodeCursor(after: string): Cursor {
-  try {
-    const cursor = JSON.parse(Buffer.from(after, "base64url").toString("utf8")) as Cursor;
-    const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-    if (typeof cursor.id === "string" && isUuid(cursor.id) && typeof cursor.updatedAt === "string" && isoInstant.test(cursor.updatedAt) && !Number.isNaN(Date.parse(cursor.updatedAt))) {
-      return cursor;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new BadUserInputError("after", "after is not a cursor this API handed out");
-}
+/**
+ * A cursor names the last case returned; the next page starts after that case's place in
+ * the order (opened_at, id), which no change to a case moves, so a client paging while
+ * cases change sees each case once. Its exact opened_at (microseconds, beyond a JS Date)
+ * is read from the row, inside the page's statement.
+ */
+const encodeCaseCursor = (row: CaseEntity) => encodeCursor({ id: row.id });
 
 /**
  * The viewer's scope in SQL, mirroring the policy so that counts and pages hold
@@ -37,6 +25,7 @@ function decodeCursor(after: string): Cursor {
  */
 function scopeToViewer(ctx: RequestContext, query: SelectQueryBuilder<CaseEntity>): void {
   const viewer = ctx.viewer!;
+  query.andWhere("c.erased_at IS NULL");
   if (isStaff(viewer)) return;
   if (viewer.role === Role.PATIENT) {
     query.andWhere("c.patient_id = :ownPatient", { ownPatient: viewer.patientId });
@@ -56,35 +45,25 @@ function scopeToViewer(ctx: RequestContext, query: SelectQueryBuilder<CaseEntity
 
 function applyFilter(ctx: RequestContext, query: SelectQueryBuilder<CaseEntity>, filter: CaseFilter | null | undefined): void {
   if (filter?.status && filter.status.length > 0) query.andWhere("c.status IN (:...statuses)", { statuses: filter.status });
-  const search = filter?.search?.trim();
-  if (!search) return;
-  const pattern = likePattern(search, true);
+  const terms = searchTerms(filter?.search, "filter.search");
   if (isStaff(ctx.viewer!)) {
-    query.andWhere(
-      new Brackets((where) =>
-        where
-          .where("c.reference ILIKE :pattern", { pattern })
-          .orWhere(`EXISTS (SELECT 1 FROM ${ctx.db.getMetadata(PatientEntity).tableName} p WHERE p.id = c.patient_id AND p.full_name ILIKE :pattern)`, { pattern }),
-      ),
-    );
+    const patients = ctx.db.getMetadata(PatientEntity).tableName;
+    whereEveryTerm(query, terms, (term) => `c.reference ILIKE ${term} OR EXISTS (SELECT 1 FROM ${patients} p WHERE p.id = c.patient_id AND p.search_text LIKE ${term})`);
   } else {
-    query.andWhere("c.reference ILIKE :pattern", { pattern });
+    whereEveryTerm(query, terms, (term) => `c.reference ILIKE ${term}`);
   }
 }
 
 export async function listCases(ctx: RequestContext, filter: CaseFilter | null | undefined, first: number, after: string | null | undefined) {
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new BadUserInputError("first", `first must be between 0 and ${MAX_PAGE_SIZE}`);
-  }
+  requirePageSize(first);
   const base = ctx.db.getRepository(CaseEntity).createQueryBuilder("c");
   scopeToViewer(ctx, base);
   applyFilter(ctx, base, filter);
-  // Cursors carry milliseconds (what a JS Date holds), so the order compares at that precision too.
-  const sortKey = "date_trunc('milliseconds', c.updated_at)";
-  const page = base.clone().orderBy(sortKey, "DESC").addOrderBy("c.id", "DESC").limit(first + 1);
+  // Newest opened first; the row comparison follows ix_medical_case_opened.
+  const page = base.clone().orderBy("c.opened_at", "DESC").addOrderBy("c.id", "DESC").limit(first + 1);
   if (after) {
-    const cursor = decodeCursor(after);
-    page.andWhere(`(${sortKey}, c.id) < (:cursorAt, :cursorId)`, { cursorAt: cursor.updatedAt, cursorId: cursor.id });
+    const cursor = decodeCursor(after, { id: isUuid });
+    page.andWhere(`(c.opened_at, c.id) < (SELECT m.opened_at, m.id FROM medical_case m WHERE m.id = :cursorId)`, { cursorId: cursor.id });
   }
   const [rows, totalCount] = await Promise.all([page.getMany(), base.getCount()]);
   const pageRows = rows.slice(0, first);
@@ -100,9 +79,9 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | null |
     }
   });
   return {
-    edges: visible.map(({ row, view }) => ({ cursor: encodeCursor(row), row, view })),
+    edges: visible.map(({ row, view }) => ({ cursor: encodeCaseCursor(row), row, view })),
     hasNextPage: rows.length > first,
-    endCursor: visible.length > 0 ? encodeCursor(visible[visible.length - 1].row) : null,
+    endCursor: visible.length > 0 ? encodeCaseCursor(visible[visible.length - 1].row) : null,
     totalCount,
   };
 }

@@ -7,7 +7,10 @@ import { UserEntity } from "../users/user.entity.js";
 @Entity({ name: "medical_case" })
 @Unique("uq_medical_case_reference", ["reference"])
 @Index("ix_medical_case_patient", ["patientId"])
-@Index("ix_medical_case_updated", ["updatedAt", "id"])
+// The order `cases` pages on: a key that does not move while a client pages.
+@Index("ix_medical_case_opened", ["openedAt", "id"])
+// A trigram (pg_trgm) index on reference for searches by part of it, made by the migration.
+@Index("ix_medical_case_reference_search", { synchronize: false })
 @Check("ck_medical_case_status", oneOf("status", values(CaseStatus)))
 @Check("ck_medical_case_held_from", `("status" = 'ON_HOLD') = ("held_from" IS NOT NULL) AND ("held_from" IS NULL OR "held_from" NOT IN ('ON_HOLD', 'CLOSED', 'WITHDRAWN'))`)
 @Check("ck_medical_case_version", `"version" >= 0`)
@@ -30,6 +33,8 @@ export class CaseEntity {
   openedBy?: UserEntity;
   @CreatedAt() openedAt!: Date;
   @Timestamp() updatedAt!: Date;
-  /** When the options were first delivered: the patient keeps them, whatever happens to the case after. */
+  /** When options were first delivered; which ones the patient has is each option's deliveredAt. */
   @Timestamp({ nullable: true }) optionsDeliveredAt!: Date | null;
+  /** Erased (the patient's erasure, or retention): the row stays so its events keep their numbers; no one sees it. */
+  @Timestamp({ nullable: true }) erasedAt!: Date | null;
 }

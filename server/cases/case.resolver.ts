@@ -16,7 +16,7 @@ export class CaseResolver {
     return CaseType.from(row, view);
   }
 
-  @Query(() => CaseConnectionType)
+  @Query(() => CaseConnectionType, { description: "Newest opened first. The order does not move while cases change, so paging with after returns each case once." })
   async cases(
     @Ctx() ctx: RequestContext,
     @Arg("filter", () => CaseFilter, { nullable: true }) filter: CaseFilter | null,

@@ -1,19 +1,21 @@
-import { ageBand } from "../auth/policy.js";
+import { ageBand, canMoveCase } from "../auth/policy.js";
 import { open } from "../auth/field-crypto.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, TransitionNotAllowedError } from "../errors.js";
-import { CaseEventType, CaseStatus, Role } from "../common/enums.js";
+import { CaseEventType, CaseStatus } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
+import { deliverOptions } from "../options/option.service.js";
 import { PatientEntity } from "../patients/patient.entity.js";
 import { CaseEntity } from "./case.entity.js";
 import { lockVisibleCase, type VisibleCase } from "./case-access.js";
 import { loadGuardFacts } from "./case-guards.js";
 import type { OpenCaseInput } from "./case.input.js";
-import { planTransition } from "./workflow.js";
+import { isTerminal, planTransition, requiresNote, transitionOptions, type CaseState, type Requirement } from "./workflow.js";
+import type { EntityManager } from "typeorm";
 
 export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promise<VisibleCase> {
   const reason = requireText(input.reason, "input.reason", LIMITS.shortText);
@@ -52,14 +54,13 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
   const viewer = ctx.viewer!;
   return ctx.db.transaction(async (manager) => {
     const { row, view } = await lockVisibleCase(ctx, manager, id);
-    const patientWithdrawing = view === "OWNER" && to === CaseStatus.WITHDRAWN;
-    if (viewer.role !== Role.COORDINATOR && !patientWithdrawing) {
+    if (!canMoveCase(viewer, view, to)) {
       throw new ForbiddenError(view === "OWNER" ? "Patients may only withdraw their case" : "Only coordinators move cases");
     }
     if (row.version !== expectedVersion) {
       throw new ConflictError(`The case has changed since version ${expectedVersion} (now ${row.version}); reload it`, "expectedVersion");
     }
-    const facts = await loadGuardFacts(manager, row.id, row.patientId);
+    const facts = await loadGuardFacts(manager, row.id);
     const plan = planTransition({ status: row.status, heldFrom: row.heldFrom }, to, facts, cleanNote);
     if (!plan.ok) {
       if (plan.reason === "NOTE_REQUIRED") throw new BadUserInputError("note", "Putting a case on hold needs a note saying why");
@@ -68,13 +69,47 @@ export async function transitionCase(ctx: RequestContext, id: string, to: CaseSt
     }
     // Reviewers read the notes of a case's events.
     if (cleanNote) await assertDeidentified(ctx, manager, row.patientId, [["note", cleanNote]]);
-    const now = new Date();
-    const from = row.status;
-    const optionsDeliveredAt = row.optionsDeliveredAt ?? (plan.next.status === CaseStatus.OPTIONS_DELIVERED ? now : null);
-    await manager.update(CaseEntity, { id: row.id }, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt });
-    await audit(ctx, { action: "TRANSITION_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId }, manager);
-    await appendEvents(manager, viewer.userId, [{ caseId: row.id, type: CaseEventType.STATUS_CHANGED, fromStatus: from, toStatus: plan.next.status, note: cleanNote }]);
-    Object.assign(row, { status: plan.next.status, heldFrom: plan.next.heldFrom, statusSince: now, optionsDeliveredAt, updatedAt: now, version: row.version + 1 });
+    await applyTransition(ctx, manager, row, plan.next, cleanNote);
     return { row, view };
   });
+}
+
+/**
+ * Writes a planned move of a case locked in `manager`'s transaction: the row, its audit
+ * entry and its STATUS_CHANGED event; `row` is updated in place.
+ */
+export async function applyTransition(ctx: RequestContext, manager: EntityManager, row: CaseEntity, next: CaseState, note: string | null): Promise<void> {
+  const now = new Date();
+  const from = row.status;
+  const optionsDeliveredAt = row.optionsDeliveredAt ?? (next.status === CaseStatus.OPTIONS_DELIVERED ? now : null);
+  await manager.update(CaseEntity, { id: row.id }, { status: next.status, heldFrom: next.heldFrom, statusSince: now, optionsDeliveredAt });
+  if (next.status === CaseStatus.OPTIONS_DELIVERED && from !== CaseStatus.ON_HOLD) await deliverOptions(manager, row.id, now);
+  await audit(ctx, { action: "TRANSITION_CASE", objectType: "Case", objectId: row.id, patientId: row.patientId }, manager);
+  await appendEvents(manager, ctx.viewer?.userId ?? null, [{ caseId: row.id, type: CaseEventType.STATUS_CHANGED, fromStatus: from, toStatus: next.status, note }]);
+  Object.assign(row, { status: next.status, heldFrom: next.heldFrom, statusSince: now, optionsDeliveredAt, updatedAt: now, version: row.version + 1 });
+}
+
+export interface AllowedTransition {
+  to: CaseStatus;
+  allowed: boolean;
+  missing: Requirement[];
+  noteRequired: boolean;
+}
+
+/**
+ * Where this viewer may move the case now, and what each step still lacks: the workflow's
+ * edges from the case's status, evaluated on the same guard facts as transitionCase (batched
+ * across a list of cases), narrowed to the moves the policy gives the viewer.
+ */
+export async function allowedTransitions(ctx: RequestContext, visible: VisibleCase): Promise<AllowedTransition[]> {
+  const viewer = ctx.viewer!;
+  const { row, view } = visible;
+  const state = { status: row.status, heldFrom: row.heldFrom };
+  // A closed case goes nowhere, and viewers who move nothing (reviewers, admins) cost no query.
+  if (isTerminal(row.status) || !(Object.values(CaseStatus) as CaseStatus[]).some((to) => canMoveCase(viewer, view, to))) return [];
+  const facts = await ctx.loaders.guardFacts.load(row.id);
+  if (!facts) return [];
+  return transitionOptions(state, facts)
+    .filter((option) => canMoveCase(viewer, view, option.to))
+    .map((option) => ({ to: option.to, allowed: option.missing.length === 0, missing: option.missing, noteRequired: requiresNote(option.to) }));
 }

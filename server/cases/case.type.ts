@@ -1,7 +1,8 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Connection } from "../common/connection.type.js";
 import type { CaseView } from "../auth/policy.js";
 import { canSeeIdentity } from "../auth/policy.js";
-import { CaseStatus } from "../common/enums.js";
+import { CaseStatus, TransitionRequirement } from "../common/enums.js";
 import type { CaseEntity } from "./case.entity.js";
 
 @ObjectType("Case")
@@ -42,21 +43,14 @@ export class CaseType {
   }
 }
 
-@ObjectType("CaseEdge")
-export class CaseEdgeType {
-  @Field() cursor!: string;
-  @Field(() => CaseType) node!: CaseType;
-}
-
-@ObjectType("PageInfo")
-export class PageInfoType {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
 @ObjectType("CaseConnection")
-export class CaseConnectionType {
-  @Field(() => [CaseEdgeType]) edges!: CaseEdgeType[];
-  @Field(() => PageInfoType) pageInfo!: PageInfoType;
-  @Field(() => Int) totalCount!: number;
+export class CaseConnectionType extends Connection(CaseType, "CaseEdge") {}
+
+@ObjectType("TransitionOption", { description: "A status the viewer may move the case to from where it is, and whether they can now." })
+export class TransitionOptionType {
+  @Field(() => CaseStatus) to!: CaseStatus;
+  @Field({ description: "True when transitionCase would accept this move now (with a note where noteRequired)." }) allowed!: boolean;
+  @Field(() => [TransitionRequirement], { description: "What the step still needs: the names transitionCase reports in extensions.missing." })
+  missing!: TransitionRequirement[];
+  @Field({ description: "transitionCase takes a note saying why (putting a case on hold)." }) noteRequired!: boolean;
 }

@@ -1,18 +1,11 @@
-import { CaseStatus } from "../common/enums.js";
+import { CaseStatus, type TransitionRequirement } from "../common/enums.js";
 
 /**
  * The case status machine of DESIGN.md, pure: services gather the facts, this
  * decides. Forward edges carry guards; ON_HOLD resumes only to where it came from.
  */
 
-export type Requirement =
-  | "MEDICAL_RECORD"
-  | "PUBLISHED_SUMMARY"
-  | "PUBLISHED_TRANSLATION"
-  | "ACTIVE_CONSENT"
-  | "ACCEPTED_REVIEWER"
-  | "SUBMITTED_REVIEW"
-  | "OPTION_FOR_PRESENTATION";
+export type Requirement = `${TransitionRequirement}`;
 
 export interface GuardFacts {
   /** Records whose bytes have arrived: a record without its document is not collected. */
@@ -79,23 +72,49 @@ export type TransitionPlan =
   | { ok: false; reason: "NO_SUCH_EDGE" | "GUARD"; missing: Requirement[] }
   | { ok: false; reason: "NOTE_REQUIRED"; missing: [] };
 
+/** The status a case has reached: an ON_HOLD case's is the one it left. */
+export const reachedStatus = (state: CaseState): CaseStatus | null => (state.status === CaseStatus.ON_HOLD ? state.heldFrom : state.status);
+
+/**
+ * What the patient received is frozen from OPTIONS_DELIVERED on: the case's options take
+ * no change (none added, edited or set aside) until option mapping is reopened.
+ */
+export function optionsFrozen(state: CaseState): boolean {
+  const reached = reachedStatus(state);
+  return reached === CaseStatus.OPTIONS_DELIVERED || reached === CaseStatus.CLOSED;
+}
+
+/** The one backward edge: later changes to delivered options go through a new delivery. */
+const REOPEN: Partial<Record<CaseStatus, CaseStatus>> = { [CaseStatus.OPTIONS_DELIVERED]: CaseStatus.OPTION_MAPPING };
+
 /** Whether the diagram has an edge from `from` to `to`, guards aside. */
 export function hasEdge(from: CaseState, to: CaseStatus): boolean {
   if (to === CaseStatus.WITHDRAWN) return from.status !== CaseStatus.CLOSED && from.status !== CaseStatus.WITHDRAWN;
   if (from.status === CaseStatus.ON_HOLD) return to === from.heldFrom;
   if (to === CaseStatus.ON_HOLD) return isActive(from.status);
+  if (REOPEN[from.status] === to) return true;
   const index = FORWARD.indexOf(from.status);
   return index >= 0 && index < FORWARD.length - 1 && FORWARD[index + 1] === to;
 }
 
+/** Putting a case on hold takes a note saying why. */
+export const requiresNote = (to: CaseStatus) => to === CaseStatus.ON_HOLD;
+
+export interface TransitionOption {
+  to: CaseStatus;
+  /** What the target's guard still lacks (empty: planTransition accepts it, given a note where requiresNote). */
+  missing: Requirement[];
+}
+
+/** Every edge of the diagram from `from`, each with its guard evaluated: what planTransition would answer for each. */
+export function transitionOptions(from: CaseState, facts: GuardFacts): TransitionOption[] {
+  return (Object.values(CaseStatus) as CaseStatus[]).filter((to) => hasEdge(from, to)).map((to) => ({ to, missing: unmetRequirements(to, facts) }));
+}
+
 export function planTransition(from: CaseState, to: CaseStatus, facts: GuardFacts, note: string | null): TransitionPlan {
   if (!hasEdge(from, to)) return { ok: false, reason: "NO_SUCH_EDGE", missing: [] };
-  if (to === CaseStatus.ON_HOLD) {
-    if (!note || note.trim() === "") return { ok: false, reason: "NOTE_REQUIRED", missing: [] };
-    return { ok: true, next: { status: CaseStatus.ON_HOLD, heldFrom: from.status } };
-  }
-  if (to === CaseStatus.WITHDRAWN) return { ok: true, next: { status: to, heldFrom: null } };
   const missing = unmetRequirements(to, facts);
   if (missing.length > 0) return { ok: false, reason: "GUARD", missing };
-  return { ok: true, next: { status: to, heldFrom: null } };
+  if (requiresNote(to) && (!note || note.trim() === "")) return { ok: false, reason: "NOTE_REQUIRED", missing: [] };
+  return { ok: true, next: to === CaseStatus.ON_HOLD ? { status: to, heldFrom: from.status } : { status: to, heldFrom: null } };
 }

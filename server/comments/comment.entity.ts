@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
-import { CreatedAt, oneOf, Uuid, UuidPrimary } from "../db/columns.js";
+import { CreatedAt, oneOf, Timestamp, Uuid, UuidPrimary } from "../db/columns.js";
 import { SummarySection, values } from "../common/enums.js";
 import { CaseEntity } from "../cases/case.entity.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
@@ -9,6 +9,7 @@ import { UserEntity } from "../users/user.entity.js";
 @Entity({ name: "comment" })
 @Index("ix_comment_case", ["caseId", "createdAt"])
 @Check("ck_comment_section", oneOf("section", values(SummarySection)))
+@Check("ck_comment_withdrawn", `"withdrawn_at" IS NULL OR "body" = ''`)
 export class CommentEntity {
   @UuidPrimary("comment") id!: string;
   @Uuid() caseId!: string;
@@ -30,4 +31,6 @@ export class CommentEntity {
   @JoinColumn({ name: "parent_id", foreignKeyConstraintName: "fk_comment_parent" })
   parent?: CommentEntity;
   @CreatedAt() createdAt!: Date;
+  /** Set when its author withdrew it; the body is then erased (the comment keeps its place in the thread). */
+  @Timestamp({ nullable: true }) withdrawnAt!: Date | null;
 }

@@ -1,8 +1,8 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../context.js";
 import { CaseSummaryType } from "../summaries/case-summary.type.js";
 import { AddCommentInput } from "./comment.input.js";
-import { addComment, visibleParent } from "./comment.service.js";
+import { addComment, visibleParent, withdrawComment } from "./comment.service.js";
 import { CommentType } from "./comment.type.js";
 
 @Resolver(() => CommentType)
@@ -10,6 +10,12 @@ export class CommentResolver {
   @Mutation(() => CommentType)
   async addComment(@Ctx() ctx: RequestContext, @Arg("input") input: AddCommentInput): Promise<CommentType> {
     const { row, view } = await addComment(ctx, input);
+    return CommentType.from(row, view);
+  }
+
+  @Mutation(() => CommentType, { description: "The author withdraws their comment while the case is open; withdrawing it again changes nothing." })
+  async withdrawComment(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string): Promise<CommentType> {
+    const { row, view } = await withdrawComment(ctx, id);
     return CommentType.from(row, view);
   }
 

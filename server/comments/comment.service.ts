@@ -1,11 +1,11 @@
 import { canContribute, canSeeComments, canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, ForbiddenError } from "../errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
-import { lockOpenCase, type VisibleCase } from "../cases/case-access.js";
+import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
@@ -24,6 +24,7 @@ export async function addComment(ctx: RequestContext, input: AddCommentInput): P
     if (input.parentId) {
       const parent = await manager.findOneBy(CommentEntity, { id: input.parentId, caseId: caseRow.id });
       if (!parent) throw new BadUserInputError("input.parentId", "No such comment on this case");
+      if (parent.withdrawnAt) throw new BadUserInputError("input.parentId", "That comment was withdrawn");
     }
     await assertDeidentified(ctx, manager, caseRow.patientId, [["input.body", body]]);
     const row = await manager.save(
@@ -39,6 +40,28 @@ export async function addComment(ctx: RequestContext, input: AddCommentInput): P
     await audit(ctx, { action: "ADD_COMMENT", objectType: "Comment", objectId: row.id, patientId: caseRow.patientId }, manager);
     await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.COMMENT_ADDED, subjectId: row.id }]);
     return { row, view };
+  });
+}
+
+/**
+ * Its author withdraws a comment while the case is open: the text is erased, the comment
+ * keeps its place (replies keep their parent), and the team gets a COMMENT_WITHDRAWN event.
+ * Withdrawing a withdrawn comment changes nothing (no event, no audit entry).
+ */
+export async function withdrawComment(ctx: RequestContext, id: string): Promise<{ row: CommentEntity; view: VisibleCase["view"] }> {
+  return ctx.db.transaction(async (manager) => {
+    const { row: caseRow, view, item: comment } = await lockOpenCaseOf(ctx, manager, CommentEntity, id, "Comment");
+    const summary = await manager.findOneByOrFail(CaseSummaryEntity, { id: comment.summaryId });
+    if (!canSeeComments(view) || !canSeeSummary(view, summary)) throw new NotFoundError("Comment");
+    if (comment.authorUserId !== ctx.viewer!.userId) throw new ForbiddenError("Only its author may withdraw a comment");
+    if (comment.withdrawnAt) return { row: comment, view };
+    comment.withdrawnAt = new Date();
+    comment.body = "";
+    await manager.save(comment);
+    ctx.loaders.comment.clear(comment.id).prime(comment.id, comment);
+    await audit(ctx, { action: "WITHDRAW_COMMENT", objectType: "Comment", objectId: comment.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.COMMENT_WITHDRAWN, subjectId: comment.id }]);
+    return { row: comment, view };
   });
 }
 

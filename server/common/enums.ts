@@ -40,7 +40,8 @@ export enum SummarySection {
   GENERAL = "GENERAL",
 }
 
-export enum AssignmentStatus { INVITED = "INVITED", ACCEPTED = "ACCEPTED", DECLINED = "DECLINED", SUBMITTED = "SUBMITTED" }
+/** CANCELLED: staff withdrew an invitation before it was answered; like DECLINED, the reviewer sees nothing of the case. */
+export enum AssignmentStatus { INVITED = "INVITED", ACCEPTED = "ACCEPTED", DECLINED = "DECLINED", SUBMITTED = "SUBMITTED", CANCELLED = "CANCELLED" }
 
 export enum PathwayKind {
   CONFIRM_CURRENT_PLAN = "CONFIRM_CURRENT_PLAN",
@@ -55,6 +56,17 @@ export enum OptionStatus { PROPOSED = "PROPOSED", SELECTED_FOR_PRESENTATION = "S
 
 export enum Complexity { LOW = "LOW", MEDIUM = "MEDIUM", HIGH = "HIGH" }
 
+/** What a forward step of the workflow requires (TRANSITION_NOT_ALLOWED's extensions.missing, Case.allowedTransitions). */
+export enum TransitionRequirement {
+  MEDICAL_RECORD = "MEDICAL_RECORD",
+  PUBLISHED_SUMMARY = "PUBLISHED_SUMMARY",
+  PUBLISHED_TRANSLATION = "PUBLISHED_TRANSLATION",
+  ACTIVE_CONSENT = "ACTIVE_CONSENT",
+  ACCEPTED_REVIEWER = "ACCEPTED_REVIEWER",
+  SUBMITTED_REVIEW = "SUBMITTED_REVIEW",
+  OPTION_FOR_PRESENTATION = "OPTION_FOR_PRESENTATION",
+}
+
 export enum ConsentScope { CROSS_BORDER_REVIEW = "CROSS_BORDER_REVIEW" }
 
 export enum CaseEventType {
@@ -68,8 +80,10 @@ export enum CaseEventType {
   SUMMARY_PUBLISHED = "SUMMARY_PUBLISHED",
   REVIEWER_INVITED = "REVIEWER_INVITED",
   INVITATION_ANSWERED = "INVITATION_ANSWERED",
+  INVITATION_CANCELLED = "INVITATION_CANCELLED",
   REVIEW_SUBMITTED = "REVIEW_SUBMITTED",
   COMMENT_ADDED = "COMMENT_ADDED",
+  COMMENT_WITHDRAWN = "COMMENT_WITHDRAWN",
   OPTION_PROPOSED = "OPTION_PROPOSED",
   OPTION_UPDATED = "OPTION_UPDATED",
   CONSENT_GRANTED = "CONSENT_GRANTED",
@@ -81,6 +95,7 @@ export enum AccessKind {
   VIEWED_FILE = "VIEWED_FILE",
   DOWNLOADED_DOCUMENT = "DOWNLOADED_DOCUMENT",
   CREATED_FILE = "CREATED_FILE",
+  CHANGED_DETAILS = "CHANGED_DETAILS",
   STARTED_CASE = "STARTED_CASE",
   MOVED_CASE = "MOVED_CASE",
   ADDED_RECORD = "ADDED_RECORD",
@@ -93,6 +108,9 @@ export enum AccessKind {
   SUBMITTED_OPINION = "SUBMITTED_OPINION",
   RECORDED_CONSENT = "RECORDED_CONSENT",
   REVOKED_CONSENT = "REVOKED_CONSENT",
+  EXPORTED_FILE = "EXPORTED_FILE",
+  DOWNLOADED_FILE = "DOWNLOADED_FILE",
+  REQUESTED_ERASURE = "REQUESTED_ERASURE",
 }
 
 registerEnumType(Role, { name: "Role" });
@@ -105,6 +123,7 @@ registerEnumType(PathwayKind, { name: "PathwayKind" });
 registerEnumType(OptionStatus, { name: "OptionStatus" });
 registerEnumType(Complexity, { name: "Complexity" });
 registerEnumType(ConsentScope, { name: "ConsentScope" });
+registerEnumType(TransitionRequirement, { name: "TransitionRequirement" });
 registerEnumType(CaseEventType, { name: "CaseEventType" });
 registerEnumType(AccessKind, { name: "AccessKind", description: "What an access log entry says happened to the patient's file; stable, for clients that word it themselves." });
 

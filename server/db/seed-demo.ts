@@ -73,7 +73,8 @@ export async function seedDemo(runtime: Runtime): Promise<DemoSeedResult> {
     throw new Error("an earlier demo seed stopped half-way; seed into a fresh database");
   }
   const hash = await hashPassword(password);
-  await users.insert({ email: DEMO_ACCOUNTS[0].email, role: Role.ADMIN, displayName: DEMO_ACCOUNTS[0].displayName, passwordHash: hash });
+  // An entity, not a plain object: its listeners fill the search column.
+  await users.insert(users.create({ email: DEMO_ACCOUNTS[0].email, role: Role.ADMIN, displayName: DEMO_ACCOUNTS[0].displayName, passwordHash: hash }));
   const admin = await contextAs(runtime, DEMO_ACCOUNTS[0].email);
   for (const account of DEMO_ACCOUNTS.slice(1)) {
     if (account.role === Role.PATIENT) continue;

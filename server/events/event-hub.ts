@@ -207,7 +207,8 @@ export class EventHub {
   }
 
   private viewOf(viewer: Viewer, row: CaseEntity, facts: BatchFacts): CaseView | null {
-    // Staff see every case whatever the facts: no need to gather them.
+    if (row.erasedAt) return null;
+    // Staff see every (unerased) case whatever the facts: no need to gather them.
     if (isStaff(viewer)) return "STAFF";
     const caseFacts: CaseFacts = {
       status: row.status,

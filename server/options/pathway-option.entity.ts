@@ -28,4 +28,6 @@ export class PathwayOptionEntity {
   proposedBy?: UserEntity;
   @CreatedAt() createdAt!: Date;
   @Timestamp({ default: () => "now()" }) updatedAt!: Date;
+  /** Set when the option reached the patient in a delivery; the next delivery replaces it. */
+  @Timestamp({ nullable: true }) deliveredAt!: Date | null;
 }

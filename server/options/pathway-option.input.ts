@@ -13,3 +13,13 @@ export class ProposePathwayOptionInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(LIMITS.longText) eligibility?: string | null;
   @Field(() => Complexity) @IsEnum(Complexity) complexity!: Complexity;
 }
+
+/** Omitted fields keep their value; evidence and eligibility take null to clear them. */
+@InputType()
+export class UpdatePathwayOptionInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, LIMITS.title) title?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, LIMITS.longText) description?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(LIMITS.longText) evidence?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(LIMITS.longText) eligibility?: string | null;
+  @Field(() => Complexity, { nullable: true }) @IsOptional() @IsEnum(Complexity) complexity?: Complexity | null;
+}

@@ -3,11 +3,14 @@ import type { RequestContext } from "../context.js";
 import { CaseType } from "../cases/case.type.js";
 import { ConsentType } from "../consents/consent.type.js";
 import { consentsOf } from "../consents/consent.service.js";
-import { CreatePatientInput } from "./patient.input.js";
+import { CreatePatientInput, UpdatePatientInput } from "./patient.input.js";
 import { accessLog } from "../audit/access-log.service.js";
 import { AccessLogEntryType } from "../audit/access-log.type.js";
-import { casesOfPatient, createPatient, findVisiblePatient, toPatientType } from "./patient.service.js";
-import { PatientType } from "./patient.type.js";
+import { casesOfPatient, createPatient, findVisiblePatient, toPatientType, updatePatient } from "./patient.service.js";
+import { PatientConnectionType, PatientType } from "./patient.type.js";
+import { listPatients } from "./patient-list.service.js";
+import { toConnection } from "../common/connection.js";
+import { exportPatientFile } from "./patient-export.service.js";
 
 /** Patients are reached only by staff and by the patient themself (findVisiblePatient). */
 @Resolver(() => PatientType)
@@ -17,9 +20,29 @@ export class PatientResolver {
     return toPatientType(ctx, await findVisiblePatient(ctx, id));
   }
 
+  @Query(() => PatientConnectionType, { description: "Staff: patients, newest first; `search` matches part of the name, email or a case reference, ignoring case and accents." })
+  async patients(
+    @Ctx() ctx: RequestContext,
+    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<PatientConnectionType> {
+    return toConnection(await listPatients(ctx, search, first ?? 20, after), (row) => toPatientType(ctx, row));
+  }
+
   @Mutation(() => PatientType)
   async createPatient(@Ctx() ctx: RequestContext, @Arg("input") input: CreatePatientInput): Promise<PatientType> {
     return toPatientType(ctx, await createPatient(ctx, input));
+  }
+
+  @Mutation(() => PatientType, { description: "Staff: correct a patient's details; see UpdatePatientInput." })
+  async updatePatient(@Ctx() ctx: RequestContext, @Arg("id", () => ID) id: string, @Arg("input") input: UpdatePatientInput): Promise<PatientType> {
+    return toPatientType(ctx, await updatePatient(ctx, id, input));
+  }
+
+  @Mutation(() => String, { description: "Returns a short-lived URL of an archive of the patient's whole file." })
+  exportPatientFile(@Ctx() ctx: RequestContext, @Arg("patientId", () => ID) patientId: string): Promise<string> {
+    return exportPatientFile(ctx, patientId);
   }
 
   @FieldResolver(() => String)

@@ -3,23 +3,26 @@ import { patientFileView } from "../auth/policy.js";
 import { noteCaseRead, type VisibleCase } from "../cases/case-access.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError, NotFoundError } from "../errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { Role } from "../common/enums.js";
 import { dateOnly, normaliseEmail, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { conflictOnUnique } from "../db/constraint-errors.js";
 import { EMAIL_TAKEN } from "../users/user.service.js";
 import { UserEntity } from "../users/user.entity.js";
-import type { CreatePatientInput } from "./patient.input.js";
+import type { CreatePatientInput, UpdatePatientInput } from "./patient.input.js";
 import { PatientEntity } from "./patient.entity.js";
 import { PatientType } from "./patient.type.js";
 
+function validDateOfBirth(value: Date, field: string): string {
+  const dateOfBirth = dateOnly(value);
+  if (dateOfBirth > dateOnly(new Date()) || dateOfBirth < "1900-01-01") throw new BadUserInputError(field, `${field} must be a past date after 1900`);
+  return dateOfBirth;
+}
+
 /** A patient account has no password until its owner activates it (issueAccountInvitation). */
 export async function createPatient(ctx: RequestContext, input: CreatePatientInput): Promise<PatientEntity> {
-  const dateOfBirth = dateOnly(input.dateOfBirth);
-  if (dateOfBirth > dateOnly(new Date()) || dateOfBirth < "1900-01-01") {
-    throw new BadUserInputError("input.dateOfBirth", "input.dateOfBirth must be a past date after 1900");
-  }
+  const dateOfBirth = validDateOfBirth(input.dateOfBirth, "input.dateOfBirth");
   const fullName = requireText(input.fullName, "input.fullName", LIMITS.name);
   const ring = ctx.runtime.keyRing;
   return ctx.db
@@ -42,17 +45,56 @@ export async function createPatient(ctx: RequestContext, input: CreatePatientInp
     .catch((error) => conflictOnUnique(error, EMAIL_TAKEN));
 }
 
-/** Staff see every patient; a patient sees only themself; reviewers never see one. */
+/**
+ * Staff correct a patient's details. The name is also the account's display name and the
+ * email the account's login, so both rows change together. Identity is not a case event:
+ * the change is audited, and no case's version moves.
+ */
+export async function updatePatient(ctx: RequestContext, patientId: string, input: UpdatePatientInput): Promise<PatientEntity> {
+  if (patientFileView(ctx.viewer, patientId) !== "STAFF") throw new ForbiddenError();
+  for (const field of ["fullName", "dateOfBirth", "email", "preferredLanguage"] as const) {
+    if (input[field] === null) throw new BadUserInputError(`input.${field}`, `input.${field} cannot be cleared`);
+  }
+  const fullName = input.fullName === undefined ? undefined : requireText(input.fullName, "input.fullName", LIMITS.name);
+  const dateOfBirth = input.dateOfBirth ? validDateOfBirth(input.dateOfBirth, "input.dateOfBirth") : undefined;
+  const email = input.email ? normaliseEmail(input.email) : undefined;
+  const healthCardNumber = input.healthCardNumber === undefined ? undefined : input.healthCardNumber?.trim() || null;
+  const ring = ctx.runtime.keyRing;
+  const updated = await ctx.db
+    .transaction(async (manager) => {
+      const patient = await manager.findOne(PatientEntity, { where: { id: patientId }, lock: { mode: "pessimistic_write" } });
+      if (!patient) throw new NotFoundError("Patient");
+      const user = await manager.findOneOrFail(UserEntity, { where: { id: patient.userId }, lock: { mode: "pessimistic_write" } });
+      if (fullName !== undefined) {
+        patient.fullName = fullName;
+        user.displayName = fullName;
+      }
+      if (email !== undefined) user.email = email;
+      if (dateOfBirth !== undefined) patient.dateOfBirthEnc = seal(ring, dateOfBirth);
+      if (healthCardNumber !== undefined) patient.healthCardNumberEnc = healthCardNumber === null ? null : seal(ring, healthCardNumber);
+      if (input.preferredLanguage) patient.preferredLanguage = input.preferredLanguage;
+      await manager.save(user);
+      await manager.save(patient);
+      await audit(ctx, { action: "UPDATE_PATIENT", objectType: "Patient", objectId: patient.id, patientId: patient.id }, manager);
+      return { patient, user };
+    })
+    .catch((error) => conflictOnUnique(error, EMAIL_TAKEN));
+  ctx.loaders.patient.clear(patientId).prime(patientId, updated.patient);
+  ctx.loaders.user.clear(updated.user.id).prime(updated.user.id, updated.user);
+  return updated.patient;
+}
+
+/** Staff see every patient; a patient sees only themself; reviewers never see one; an erased patient no one sees. */
 export async function findVisiblePatient(ctx: RequestContext, patientId: string): Promise<PatientEntity> {
   const patient = await ctx.loaders.patient.load(patientId);
-  if (!patient || !patientFileView(ctx.viewer, patient.id)) throw new NotFoundError("Patient");
+  if (!patient || patient.erasedAt || !patientFileView(ctx.viewer, patient.id)) throw new NotFoundError("Patient");
   return patient;
 }
 
 /** The patient profile of a user, for staff and the patient themself (a sign-in's payload is the signed-in user's: see adoptViewer). */
 export async function patientOfUser(ctx: RequestContext, userId: string): Promise<PatientEntity | null> {
   const patient = await ctx.loaders.patientByUser.load(userId);
-  return patient && patientFileView(ctx.viewer, patient.id) ? patient : null;
+  return patient && !patient.erasedAt && patientFileView(ctx.viewer, patient.id) ? patient : null;
 }
 
 /** A patient's cases, as staff or the patient see them; read for the audit trail. */
@@ -64,9 +106,14 @@ export async function casesOfPatient(ctx: RequestContext, patientId: string): Pr
   return rows.map((row) => ({ row, view }));
 }
 
+/** Notes that the viewer read a patient's identity (written to the audit trail when the request ends). */
+export function notePatientRead(ctx: RequestContext, patientId: string): void {
+  ctx.pendingReads.push({ action: "READ_PATIENT", objectType: "Patient", objectId: patientId, patientId });
+}
+
 /** Decrypts the identifiers for a viewer who may see them, and notes the read for the audit trail. */
 export function toPatientType(ctx: RequestContext, row: PatientEntity): PatientType {
-  ctx.pendingReads.push({ action: "READ_PATIENT", objectType: "Patient", objectId: row.id, patientId: row.id });
+  notePatientRead(ctx, row.id);
   const ring = ctx.runtime.keyRing;
   return Object.assign(new PatientType(), {
     id: row.id,

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Language } from "../common/enums.js";
 import { DateScalar } from "../common/scalars.js";
+import { Connection } from "../common/connection.type.js";
 
 @ObjectType("Patient")
 export class PatientType {
@@ -11,3 +12,6 @@ export class PatientType {
   @Field(() => String, { nullable: true }) healthCardNumber!: string | null;
   @Field(() => Language) preferredLanguage!: Language;
 }
+
+@ObjectType("PatientConnection")
+export class PatientConnectionType extends Connection(PatientType, "PatientEdge") {}

@@ -14,6 +14,9 @@ import { MAX_DOCUMENT_BYTES } from "./document-store.js";
 import { acceptDocument } from "./document.service.js";
 import { DOCUMENT_TYPES, DocumentBodyError } from "./document-type.js";
 import type { MedicalRecordEntity } from "./medical-record.entity.js";
+import { findVisiblePatient } from "../patients/patient.service.js";
+import { streamPatientArchive } from "../patients/patient-export.service.js";
+import { CaseEntity } from "../cases/case.entity.js";
 import { findVisibleRecord, mayUpload } from "./record.service.js";
 import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
 
@@ -25,8 +28,8 @@ async function spendToken(manager: EntityManager, jti: string, expiresAt: Date):
 
 const fail = (res: Response, status: number, code: string, field?: string) => res.status(status).json(field ? { code, field } : { code });
 
-/** A signed, single-purpose, single-use URL: resolves to its record and a context for its user. */
-async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) {
+/** A signed, single-purpose, single-use URL: resolves to its claims and a context for its (still enabled) user. */
+async function redeemToken(runtime: Runtime, req: Request, purpose: DocumentPurpose) {
   const claims = await verifyDocumentToken(runtime.jwtSecret, purpose, String(req.params.token));
   if (!claims) return undefined;
   const spent = await runtime.db.getRepository(UsedUrlTokenEntity).existsBy({ jti: claims.jti });
@@ -37,8 +40,14 @@ async function redeem(runtime: Runtime, req: Request, purpose: DocumentPurpose) 
     { authorization: undefined, clientAddress: req.ip ?? null, requestId: crypto.randomUUID() },
     { viewer, expiresAt: claims.expiresAt.getTime() },
   );
-  const record = await unlessNotFound(findVisibleRecord(ctx, claims.recordId));
-  return record ? { ctx, claims, record } : undefined;
+  return { ctx, claims };
+}
+
+/** A record's URL: its record, checked against the policy again now. */
+async function redeem(runtime: Runtime, req: Request, purpose: "upload" | "download") {
+  const redeemed = await redeemToken(runtime, req, purpose);
+  const record = redeemed && (await unlessNotFound(findVisibleRecord(redeemed.ctx, redeemed.claims.objectId)));
+  return record ? { ...redeemed!, record } : undefined;
 }
 
 function handleError(runtime: Runtime, res: Response, error: unknown, requestId: string) {
@@ -132,6 +141,24 @@ async function downloadHead(runtime: Runtime, req: Request, res: Response) {
   res.end();
 }
 
+/** The archive of a patient's whole file (exportPatientFile): the policy is checked again, the download audited. */
+async function exportArchive(runtime: Runtime, req: Request, res: Response) {
+  const redeemed = await redeemToken(runtime, req, "export");
+  const patient = redeemed && (await unlessNotFound(findVisiblePatient(redeemed.ctx, redeemed.claims.objectId)));
+  if (!redeemed || !patient) return fail(res, 404, "NOT_FOUND");
+  const { ctx, claims } = redeemed;
+  if (!(await spendToken(runtime.db.manager, claims.jti, claims.expiresAt))) return fail(res, 404, "NOT_FOUND");
+  await audit(ctx, { action: "DOWNLOAD_EXPORT", objectType: "Patient", objectId: patient.id, patientId: patient.id });
+  res.status(200);
+  res.setHeader("Content-Type", "application/gzip");
+  // Named by patient id: names are identifiers.
+  res.setHeader("Content-Disposition", `attachment; filename="meridian-file-${patient.id}.tar.gz"`);
+  res.setHeader("Cache-Control", "no-store");
+  await streamPatientArchive(ctx, patient, res).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ERR_STREAM_PREMATURE_CLOSE") handleError(runtime, res, error, ctx.requestId);
+  });
+}
+
 /** Document bytes travel over plain HTTP, never inside GraphQL. */
 export function documentRoutes(runtime: Runtime) {
   const router = express.Router();
@@ -146,5 +173,6 @@ export function documentRoutes(runtime: Runtime) {
   router.put("/documents/upload/:token", wrap(upload));
   router.head("/documents/download/:token", wrap(downloadHead));
   router.get("/documents/download/:token", wrap(download));
+  router.get("/documents/export/:token", wrap(exportArchive));
   return router;
 }

@@ -71,8 +71,9 @@ export async function shareRecordWithReviewers(ctx: RequestContext, id: string, 
  * title is checked for the patient's identifiers, as when the record was added.
  */
 export async function updateMedicalRecord(ctx: RequestContext, id: string, input: UpdateMedicalRecordInput): Promise<VisibleRecord> {
-  if (input.title == null && input.kind == null) throw new BadUserInputError("input", "Give a new title or kind");
-  const title = input.title == null ? null : requireText(input.title, "input.title", LIMITS.title);
+  if (input.title === undefined && input.kind == null) throw new BadUserInputError("input", "Give a new title or kind");
+  // A title given as null or blank (blank arrives as null) is refused: a record always has one.
+  const title = input.title === undefined ? null : requireText(input.title, "input.title", LIMITS.title);
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view, item: record } = await lockOpenCaseOf(ctx, manager, MedicalRecordEntity, id, "MedicalRecord");
     if (view !== "STAFF" && view !== "OWNER") throw new NotFoundError("MedicalRecord");

@@ -4,7 +4,7 @@ import { CaseType } from "../cases/case.type.js";
 import { noteCaseRead, viewOfCase } from "../cases/case-access.js";
 import { ReviewerType } from "../reviewers/reviewer.type.js";
 import { ReviewAssignmentType } from "./review-assignment.type.js";
-import { inviteReviewer, respondToInvitation, submitReview } from "./review.service.js";
+import { cancelInvitation, inviteReviewer, respondToInvitation, submitReview } from "./review.service.js";
 
 @Resolver(() => ReviewAssignmentType)
 export class ReviewResolver {
@@ -16,6 +16,11 @@ export class ReviewResolver {
     @Arg("dueAt", () => Date, { nullable: true }) dueAt: Date | null,
   ): Promise<ReviewAssignmentType> {
     return ReviewAssignmentType.from(await inviteReviewer(ctx, caseId, reviewerId, dueAt), true);
+  }
+
+  @Mutation(() => ReviewAssignmentType, { description: "Staff withdraw an invitation not yet answered (status CANCELLED); the reviewer then sees nothing of the case." })
+  async cancelInvitation(@Ctx() ctx: RequestContext, @Arg("assignmentId", () => ID) assignmentId: string): Promise<ReviewAssignmentType> {
+    return ReviewAssignmentType.from(await cancelInvitation(ctx, assignmentId), true);
   }
 
   @Mutation(() => ReviewAssignmentType)

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { canSeeAssignment, canSeeOpinion, canSeeReviewerAssignments } from "../auth/policy.js";
+import { canSeeAssignment, canSeeOpinion, canSeeReviewerAssignments, consentCovers, invitationEnded } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ConflictError, NotFoundError, unlessNotFound } from "../errors.js";
@@ -7,23 +7,48 @@ import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js"
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { lockOpenCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
+import { activeConsentCountries } from "../consents/consent-coverage.js";
 import { appendEvents } from "../events/outbox.js";
 import { ReviewerEntity } from "../reviewers/reviewer.entity.js";
 import { ReviewAssignmentEntity } from "./review-assignment.entity.js";
 
+/**
+ * Invites a reviewer the patient's consent covers (else BAD_USER_INPUT naming the country:
+ * such an invitation could never be answered). A reviewer who declined, or whose invitation
+ * was cancelled, is invited again on the same assignment; the case's events keep the history.
+ */
 export async function inviteReviewer(ctx: RequestContext, caseId: string, reviewerId: string, dueAt: Date | null | undefined): Promise<ReviewAssignmentEntity> {
   if (dueAt && dueAt.getTime() < Date.now()) throw new BadUserInputError("dueAt", "dueAt is in the past");
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow } = await lockOpenCase(ctx, manager, caseId, "caseId");
     const reviewer = await manager.findOneBy(ReviewerEntity, { id: reviewerId });
     if (!reviewer) throw new NotFoundError("Reviewer");
-    const existing = await manager.findOneBy(ReviewAssignmentEntity, { caseId, reviewerId });
-    if (existing) throw new ConflictError("This reviewer is already invited to this case", "reviewerId");
-    const assignment = await manager.save(
-      manager.create(ReviewAssignmentEntity, { caseId, reviewerId, status: AssignmentStatus.INVITED, dueAt: dueAt ?? null }),
-    );
-    await audit(ctx, { action: "INVITE_REVIEWER", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
-    await appendEvents(manager, ctx.viewer!.userId, [{ caseId, type: CaseEventType.REVIEWER_INVITED, subjectId: assignment.id }]);
+    if (!consentCovers(await activeConsentCountries(manager, caseRow.patientId), reviewer.country)) {
+      throw new BadUserInputError("reviewerId", `The patient's consent does not cover ${reviewer.country}, the reviewer's country: record a cross-border consent for ${reviewer.country} first`);
+    }
+    const existing = await manager.findOne(ReviewAssignmentEntity, { where: { caseId, reviewerId }, lock: { mode: "pessimistic_write" } });
+    if (existing && !invitationEnded(existing.status)) throw new ConflictError(`This reviewer is already on this case (${existing.status})`, "reviewerId");
+    const previous = existing?.status;
+    const fresh = { status: AssignmentStatus.INVITED, invitedAt: new Date(), dueAt: dueAt ?? null, respondedAt: null, declineReason: null };
+    const assignment = await manager.save(existing ? Object.assign(existing, fresh) : manager.create(ReviewAssignmentEntity, { caseId, reviewerId, ...fresh }));
+    await audit(ctx, { action: previous ? "REINVITE_REVIEWER" : "INVITE_REVIEWER", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId, type: CaseEventType.REVIEWER_INVITED, subjectId: assignment.id, note: previous ? `invited again (was ${previous})` : null }]);
+    return assignment;
+  });
+}
+
+/** Staff withdraw an invitation not yet answered: the reviewer then sees nothing of the case. */
+export async function cancelInvitation(ctx: RequestContext, assignmentId: string): Promise<ReviewAssignmentEntity> {
+  return ctx.db.transaction(async (manager) => {
+    const found = await manager.findOneBy(ReviewAssignmentEntity, { id: assignmentId });
+    if (!found) throw new NotFoundError("ReviewAssignment");
+    const { row: caseRow } = await lockOpenCase(ctx, manager, found.caseId, "assignmentId");
+    const assignment = await manager.findOneOrFail(ReviewAssignmentEntity, { where: { id: assignmentId }, lock: { mode: "pessimistic_write" } });
+    if (assignment.status !== AssignmentStatus.INVITED) throw new ConflictError(`Only an invitation not yet answered can be cancelled (this one is ${assignment.status})`, "assignmentId");
+    assignment.status = AssignmentStatus.CANCELLED;
+    await manager.save(assignment);
+    await audit(ctx, { action: "CANCEL_INVITATION", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.INVITATION_CANCELLED, subjectId: assignment.id }]);
     return assignment;
   });
 }

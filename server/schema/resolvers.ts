@@ -5,6 +5,7 @@ import { CommentResolver } from "../comments/comment.resolver.js";
 import { ConsentResolver } from "../consents/consent.resolver.js";
 import { CaseEventResolver } from "../events/case-event.resolver.js";
 import { CaseEventSubscription } from "../events/case-event.subscription.js";
+import { ErasureResolver } from "../erasure/erasure.resolver.js";
 import { OptionResolver } from "../options/option.resolver.js";
 import { PatientResolver } from "../patients/patient.resolver.js";
 import { RecordResolver } from "../records/record.resolver.js";
@@ -28,4 +29,5 @@ export const resolvers = [
   ConsentResolver,
   CaseEventResolver,
   CaseEventSubscription,
+  ErasureResolver,
 ] as const;

@@ -18,6 +18,14 @@ export class SaveCaseSummaryInput {
   @IsOptional()
   @IsUUID("all")
   translationOfId?: string | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version of this case's summary in this language that the edit is based on (0: there is none yet); a newer one answers CONFLICT. Omitted: not checked.",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  expectedVersion?: number | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(LIMITS.shortText) primaryCancer?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(LIMITS.shortText) histology?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(LIMITS.name) stage?: string | null;

@@ -1,7 +1,7 @@
 import { canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { BadUserInputError } from "../errors.js";
+import { BadUserInputError, ConflictError } from "../errors.js";
 import { CaseEventType, type Language } from "../common/enums.js";
 import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
@@ -37,11 +37,16 @@ function textFields(summary: Partial<CaseSummaryEntity>): Array<[string, string]
 export async function saveCaseSummary(ctx: RequestContext, input: SaveCaseSummaryInput): Promise<CaseSummaryEntity> {
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
+    // Read under the case's lock: concurrent saves are serialized, so the version compared is the current one.
     const previous = await manager.findOne(CaseSummaryEntity, { where: { caseId: caseRow.id, language: input.language }, order: { version: "DESC" } });
+    const current = previous?.version ?? 0;
+    if (input.expectedVersion !== undefined && input.expectedVersion !== null && input.expectedVersion !== current) {
+      throw new ConflictError(`The ${input.language} summary has changed since version ${input.expectedVersion} (now ${current}); reload it`, "input.expectedVersion");
+    }
     const next = manager.create(CaseSummaryEntity, {
       caseId: caseRow.id,
       language: input.language,
-      version: (previous?.version ?? 0) + 1,
+      version: current + 1,
       translationOfId: input.translationOfId === undefined ? (previous?.translationOfId ?? null) : input.translationOfId,
       createdByUserId: ctx.viewer!.userId,
       publishedAt: null,
@@ -68,11 +73,12 @@ export async function publishCaseSummary(ctx: RequestContext, id: string): Promi
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view, item: summary } = await lockOpenCaseOf(ctx, manager, CaseSummaryEntity, id, "CaseSummary");
     if (summary.publishedAt) throw new BadUserInputError("id", "This summary version is already published");
+    // A version someone has saved over is stale: publishing it would drop the newer one's changes.
     const newer = await manager
       .createQueryBuilder(CaseSummaryEntity, "s")
-      .where("s.case_id = :caseId AND s.language = :language AND s.version > :version AND s.published_at IS NOT NULL", summary)
+      .where("s.case_id = :caseId AND s.language = :language AND s.version > :version", summary)
       .getExists();
-    if (newer) throw new BadUserInputError("id", "A newer version in this language is already published");
+    if (newer) throw new ConflictError("A newer version of this summary exists; publish that one or save again", "id");
     // Reviewers read it from now on; the draft may predate the check's current forms.
     await assertDeidentified(ctx, manager, caseRow.patientId, textFields(summary).map(([path, text]) => ["id", text, `The summary's ${path}`]));
     summary.publishedAt = new Date();

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../context.js";
 import { Role } from "../common/enums.js";
 import { PatientType } from "../patients/patient.type.js";
@@ -6,10 +6,23 @@ import { patientOfUser, toPatientType } from "../patients/patient.service.js";
 import { ReviewerType } from "../reviewers/reviewer.type.js";
 import { CreateUserInput } from "./user.input.js";
 import { createUser } from "./user.service.js";
-import { UserType } from "./user.type.js";
+import { UserConnectionType, UserType } from "./user.type.js";
+import { listUsers } from "./user-list.service.js";
+import { toConnection } from "../common/connection.js";
 
 @Resolver(() => UserType)
 export class UserResolver {
+  @Query(() => UserConnectionType, { description: "Admins: accounts, newest first, of one role or all; `search` matches part of the display name or email, ignoring case and accents." })
+  async users(
+    @Ctx() ctx: RequestContext,
+    @Arg("role", () => Role, { nullable: true }) role: Role | null,
+    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<UserConnectionType> {
+    return toConnection(await listUsers(ctx, role, search, first ?? 20, after), UserType.from);
+  }
+
   @Mutation(() => UserType)
   async createUser(@Ctx() ctx: RequestContext, @Arg("input") input: CreateUserInput): Promise<UserType> {
     return UserType.from(await createUser(ctx, input));

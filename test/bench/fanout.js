@@ -39,12 +39,12 @@ function clientProcess() {
 }
 
 async function seed(db, runtime, count) {
-  const [{ id: patientUser }] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ('bench.patient@bench', 'PATIENT', 'Bench Patient') RETURNING id`);
-  const [{ id: patientId }] = await db.query(`INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language) VALUES ($1, 'Bench Patient', $2, 'EN') RETURNING id`, [patientUser, seal(runtime.keyRing, "1960-01-01")]);
+  const [{ id: patientUser }] = await db.query(`INSERT INTO app_user (email, role, display_name, search_text) VALUES ('bench.patient@bench', 'PATIENT', 'Bench Patient', E'bench patient\\nbench.patient@bench') RETURNING id`);
+  const [{ id: patientId }] = await db.query(`INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language, search_text) VALUES ($1, 'Bench Patient', $2, 'EN', 'bench patient') RETURNING id`, [patientUser, seal(runtime.keyRing, "1960-01-01")]);
   await db.query(`INSERT INTO consent (patient_id, scope, destination_countries, attested_by_coordinator, recorded_by_user_id) VALUES ($1, 'CROSS_BORDER_REVIEW', '{CN}', true, $2)`, [patientId, patientUser]);
   // Half coordinators, half accepted reviewers: every subscriber is authorized per event.
   const users = await db.query(
-    `INSERT INTO app_user (email, role, display_name) SELECT 'bench' || g || '@bench', CASE WHEN g % 2 = 0 THEN 'COORDINATOR' ELSE 'REVIEWER' END, 'Bench ' || g FROM generate_series(1, $1) g RETURNING id, role`,
+    `INSERT INTO app_user (email, role, display_name, search_text) SELECT 'bench' || g || '@bench', CASE WHEN g % 2 = 0 THEN 'COORDINATOR' ELSE 'REVIEWER' END, 'Bench ' || g, 'bench ' || g || E'\\nbench' || g || '@bench' FROM generate_series(1, $1) g RETURNING id, role`,
     [count],
   );
   const coordinator = users.find((u) => u.role === "COORDINATOR").id;

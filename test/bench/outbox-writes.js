@@ -14,9 +14,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 async function main() {
   const database = await openBenchDatabase({ poolSize: WRITERS + 2 });
   const { db } = database;
-  const [{ id: userId }] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ('bench@bench', 'COORDINATOR', 'Bench') RETURNING id`);
-  const [{ id: patientId }] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ('p@bench', 'PATIENT', 'P') RETURNING id`).then(async ([u]) =>
-    db.query(`INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language) VALUES ($1, 'P', 'x.x.x.x', 'EN') RETURNING id`, [u.id]),
+  const [{ id: userId }] = await db.query(`INSERT INTO app_user (email, role, display_name, search_text) VALUES ('bench@bench', 'COORDINATOR', 'Bench', E'bench\\nbench@bench') RETURNING id`);
+  const [{ id: patientId }] = await db.query(`INSERT INTO app_user (email, role, display_name, search_text) VALUES ('p@bench', 'PATIENT', 'P', E'p\\np@bench') RETURNING id`).then(async ([u]) =>
+    db.query(`INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language, search_text) VALUES ($1, 'P', 'x.x.x.x', 'EN', 'p') RETURNING id`, [u.id]),
   );
   const cases = await db.query(
     `INSERT INTO medical_case (reference, patient_id, status, status_since, version, reason, opened_by_user_id, updated_at)

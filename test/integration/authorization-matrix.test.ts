@@ -40,6 +40,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Query.cases":                               [A,    A,    A,   A,    A,   A,    U],
   "Query.patient @A":                          [A,    A,    N,   N,    A,   N,    U],
   "Query.patient @B":                          [A,    A,    N,   N,    N,   A,    U],
+  "Query.patients":                            [A,    A,    F,   F,    F,   F,    U],
+  "Query.users":                               [A,    F,    F,   F,    F,   F,    U],
   "Query.reviewers":                           [A,    A,    F,   F,    F,   F,    U],
   "Mutation.login":                            [A,    A,    A,   A,    A,   A,    A],
   "Mutation.refreshSession":                   [A,    A,    A,   A,    A,   A,    A],
@@ -54,6 +56,8 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.updateReviewerProfile @A":         [A,    F,    F,   F,    F,   F,    U],
   "Mutation.updateReviewerProfile @B":         [A,    F,    F,   F,    F,   F,    U],
   "Mutation.createPatient":                    [A,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePatient @A":                 [A,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePatient @B":                 [A,    A,    F,   F,    F,   F,    U],
   "Mutation.openCase @A":                      [F,    A,    F,   F,    F,   F,    U],
   "Mutation.openCase @B":                      [F,    A,    F,   F,    F,   F,    U],
   "Mutation.addMedicalRecord @A":              [F,    A,    F,   F,    A,   N,    U],
@@ -70,16 +74,22 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.publishCaseSummary @B":            [F,    A,    F,   F,    F,   F,    U],
   "Mutation.inviteReviewer @A":                [F,    A,    F,   F,    F,   F,    U],
   "Mutation.inviteReviewer @B":                [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.cancelInvitation @A":              [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.cancelInvitation @B":              [F,    A,    F,   F,    F,   F,    U],
   "Mutation.respondToInvitation @A":           [F,    F,    A,   N,    F,   F,    U],
   "Mutation.respondToInvitation @B":           [F,    F,    N,   N,    F,   F,    U],
   "Mutation.submitReview @A":                  [F,    F,    A,   N,    F,   F,    U],
   "Mutation.submitReview @B":                  [F,    F,    N,   N,    F,   F,    U],
   "Mutation.addComment @A":                    [F,    A,    A,   N,    F,   F,    U],
   "Mutation.addComment @B":                    [F,    A,    N,   N,    F,   F,    U],
+  "Mutation.withdrawComment @A":               [F,    A,    A,   N,    F,   F,    U],
+  "Mutation.withdrawComment @B":               [F,    A,    N,   N,    F,   F,    U],
   "Mutation.proposePathwayOption @A":          [F,    A,    A,   N,    F,   F,    U],
   "Mutation.proposePathwayOption @B":          [F,    A,    N,   N,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @A":        [F,    A,    F,   F,    F,   F,    U],
   "Mutation.setPathwayOptionStatus @B":        [F,    A,    F,   F,    F,   F,    U],
+  "Mutation.updatePathwayOption @A":           [F,    A,    A,   N,    F,   F,    U],
+  "Mutation.updatePathwayOption @B":           [F,    A,    N,   N,    F,   F,    U],
   "Mutation.transitionCase#withdraw @A":       [F,    A,    F,   F,    A,   N,    U],
   "Mutation.transitionCase#withdraw @B":       [F,    A,    F,   F,    N,   A,    U],
   "Mutation.transitionCase#hold @A":           [F,    A,    F,   F,    F,   N,    U],
@@ -88,6 +98,14 @@ const EXPECTED: Record<string, readonly Outcome[]> = {
   "Mutation.recordConsent @B":                 [A,    A,    F,   F,    N,   A,    U],
   "Mutation.revokeConsent @A":                 [A,    A,    F,   F,    A,   N,    U],
   "Mutation.revokeConsent @B":                 [A,    A,    F,   F,    N,   A,    U],
+  "Mutation.exportPatientFile @A":             [A,    A,    F,   F,    A,   N,    U],
+  "Mutation.exportPatientFile @B":             [A,    A,    F,   F,    N,   A,    U],
+  "Mutation.requestErasure @A":                [A,    A,    F,   F,    A,   N,    U],
+  "Mutation.requestErasure @B":                [A,    A,    F,   F,    N,   A,    U],
+  "Mutation.placeLegalHold @A":                [A,    F,    F,   F,    F,   F,    U],
+  "Mutation.placeLegalHold @B":                [A,    F,    F,   F,    F,   F,    U],
+  "Mutation.liftLegalHold @A":                 [A,    F,    F,   F,    F,   F,    U],
+  "Mutation.liftLegalHold @B":                 [A,    F,    F,   F,    F,   F,    U],
   "Subscription.caseStatusChanged":            [A,    A,    A,   A,    A,   A,    U],
   "Subscription.caseStatusChanged @A":         [A,    A,    A,   N,    A,   N,    U],
   "Subscription.caseStatusChanged @B":         [A,    A,    N,   N,    N,   A,    U],
@@ -293,6 +311,20 @@ const OPERATIONS: Operation[] = [
     targets: BOTH,
     prepare: async ({ target }) => ({ query: `query($id: ID!) { patient(id: $id) { id fullName } }`, variables: { id: world[target!].patientId } }),
   },
+  {
+    field: "Query.patients",
+    prepare: async () => ({
+      query: `{ patients(search: "holloway", first: 100) { edges { node { id fullName } } } }`,
+      check: (data) => (data.edges.some((e: any) => e.node.id === world.A.patientId) ? [] : ["the world's patient is not found by name"]),
+    }),
+  },
+  {
+    field: "Query.users",
+    prepare: async () => ({
+      query: `{ users(role: PATIENT, search: "matrix", first: 100) { edges { node { id role } } } }`,
+      check: (data) => (data.edges.some((e: any) => e.node.id === world.B.patientUserId) && data.edges.every((e: any) => e.node.role === "PATIENT") ? [] : ["the world's patients are not listed"]),
+    }),
+  },
   { field: "Query.reviewers", prepare: async () => ({ query: `{ reviewers { id } }` }) },
   {
     field: "Mutation.login",
@@ -395,6 +427,16 @@ const OPERATIONS: Operation[] = [
     }),
   },
   {
+    field: "Mutation.updatePatient",
+    targets: BOTH,
+    // The patient themself is refused too: staff keep the file (the value given is the one it has).
+    prepare: async ({ target }) => ({
+      query: `mutation($id: ID!, $input: UpdatePatientInput!) { updatePatient(id: $id, input: $input) { id preferredLanguage } }`,
+      variables: { id: world[target!].patientId, input: { preferredLanguage: "EN" } },
+      check: (data) => (data.preferredLanguage === "EN" ? [] : ["not updated"]),
+    }),
+  },
+  {
     field: "Mutation.openCase",
     targets: BOTH,
     prepare: async ({ target }) => ({
@@ -467,7 +509,8 @@ const OPERATIONS: Operation[] = [
       const created = ok(
         await server.gql(
           `mutation($input: CreateUserInput!) { createUser(input: $input) { reviewer { id } } }`,
-          { input: { email: freshEmail("reviewer"), displayName: "Dr Fresh", role: "REVIEWER", reviewer: { institution: "Hôpital Partenaire", country: "FR", specialties: ["Oncology"], languages: ["EN"] } } },
+          // In a country the patient's consent covers: an invitation elsewhere is refused as bad input.
+          { input: { email: freshEmail("reviewer"), displayName: "Dr Fresh", role: "REVIEWER", reviewer: { institution: "Partner Hospital", country: world[target!].country, specialties: ["Oncology"], languages: ["EN"] } } },
           f.admin.token,
         ),
       ).createUser;
@@ -517,6 +560,21 @@ const OPERATIONS: Operation[] = [
     }),
   },
   {
+    field: "Mutation.withdrawComment",
+    targets: BOTH,
+    // Each cell withdraws a fresh comment of its own (written as the role where it may write one), so
+    // "only the author" does not turn the cells of other roles into FORBIDDEN.
+    prepare: async ({ role, target }) => {
+      const w = world[target!];
+      const author = role === "REVIEWER_ASSIGNED" && target === "A" ? f.reviewerEn.token : f.coordinator.token;
+      return {
+        query: `mutation($id: ID!) { withdrawComment(id: $id) { id withdrawn body } }`,
+        variables: { id: await build.comment(w.caseId, w.summaryId, "A note to withdraw.", author) },
+        check: (data) => (data.withdrawn && data.body === "" ? [] : ["not withdrawn"]),
+      };
+    },
+  },
+  {
     field: "Mutation.proposePathwayOption",
     targets: BOTH,
     prepare: async ({ target }) => ({
@@ -531,6 +589,31 @@ const OPERATIONS: Operation[] = [
       query: `mutation($id: ID!) { setPathwayOptionStatus(id: $id, status: SET_ASIDE) { id status } }`,
       variables: { id: await build.proposeOption(world[target!].caseId, "Watchful waiting") },
       check: (data) => (data.status === "SET_ASIDE" ? [] : ["status unchanged"]),
+    }),
+  },
+  {
+    field: "Mutation.cancelInvitation",
+    targets: BOTH,
+    // A fresh case of the target's patient, with its reviewer's country's colleague invited.
+    prepare: async ({ target }) => {
+      const fresh = await freshCase(target!);
+      const invitee = target === "A" ? f.reviewerZh : f.reviewerUs;
+      return {
+        query: `mutation($id: ID!) { cancelInvitation(assignmentId: $id) { id status } }`,
+        variables: { id: await build.invite(fresh.id, invitee.reviewerId) },
+        check: (data) => (data.status === "CANCELLED" ? [] : ["not cancelled"]),
+        cleanup: () => withdrawIfOpen(fresh.id),
+      };
+    },
+  },
+  {
+    field: "Mutation.updatePathwayOption",
+    targets: BOTH,
+    // An option proposed by the case's own reviewer: coordinators and that reviewer may edit it.
+    prepare: async ({ target }) => ({
+      query: `mutation($id: ID!, $input: UpdatePathwayOptionInput!) { updatePathwayOption(id: $id, input: $input) { id title } }`,
+      variables: { id: await build.proposeOption(world[target!].caseId, "Second biopsy", world[target!].reviewer.token), input: { title: "Repeat biopsy" } },
+      check: (data) => (data.title === "Repeat biopsy" ? [] : ["title unchanged"]),
     }),
   },
   {
@@ -581,7 +664,61 @@ const OPERATIONS: Operation[] = [
       after: () => resumeHeldCases(world[target!].patientId),
     }),
   },
+  {
+    field: "Mutation.exportPatientFile",
+    targets: BOTH,
+    prepare: async ({ target }) => ({
+      query: `mutation($p: ID!) { exportPatientFile(patientId: $p) }`,
+      variables: { p: world[target!].patientId },
+      check: (data) => (String(data).startsWith(`${server.runtime.publicUrl}/documents/export/`) ? [] : ["no export URL"]),
+    }),
+  },
+  {
+    field: "Mutation.requestErasure",
+    targets: BOTH,
+    // The world's patients must survive the matrix: under a legal hold an allowed request is recorded (false), not run.
+    prepare: async ({ target }) => {
+      await placeHold(world[target!].patientId);
+      return {
+        query: `mutation($p: ID!) { requestErasure(patientId: $p) }`,
+        variables: { p: world[target!].patientId },
+        check: (data) => (data === false ? [] : ["erased despite the legal hold"]),
+        cleanup: () => clearHold(world[target!].patientId),
+      };
+    },
+  },
+  {
+    field: "Mutation.placeLegalHold",
+    targets: BOTH,
+    prepare: async ({ target }) => ({
+      query: `mutation($p: ID!) { placeLegalHold(patientId: $p, reason: "Litigation hold") }`,
+      variables: { p: world[target!].patientId },
+      check: (data) => (data === true ? [] : ["no hold"]),
+      cleanup: () => clearHold(world[target!].patientId),
+    }),
+  },
+  {
+    field: "Mutation.liftLegalHold",
+    targets: BOTH,
+    prepare: async ({ target }) => {
+      await placeHold(world[target!].patientId);
+      return {
+        query: `mutation($p: ID!) { liftLegalHold(patientId: $p) }`,
+        variables: { p: world[target!].patientId },
+        check: (data) => (data === false ? [] : ["an erasure ran though none was requested"]),
+        cleanup: () => clearHold(world[target!].patientId),
+      };
+    },
+  },
 ];
+
+async function placeHold(patientId: string): Promise<void> {
+  await server.db.query(`UPDATE patient SET legal_hold_reason = 'matrix', legal_hold_at = now(), legal_hold_by_user_id = $2 WHERE id = $1`, [patientId, f.admin.userId]);
+}
+
+async function clearHold(patientId: string): Promise<void> {
+  await server.db.query(`UPDATE patient SET legal_hold_reason = NULL, legal_hold_at = NULL, legal_hold_by_user_id = NULL, erasure_requested_at = NULL WHERE id = $1`, [patientId]);
+}
 
 const rowKey = (field: string, variant: string | undefined, target: Target | undefined) => `${field}${variant ? `#${variant}` : ""}${target ? ` @${target}` : ""}`;
 

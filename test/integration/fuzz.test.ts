@@ -139,6 +139,7 @@ const freshEmail = fc
   .map((template) => template.replace("{n}", `${Date.now().toString(36)}${++emailCounter}`));
 
 const CURRENT_VERSION = "@current-version";
+const FRESH_COMMENT = "@fresh-comment";
 const DELETE = Symbol("delete");
 
 // ---------------------------------------------------------------------------------------
@@ -160,7 +161,11 @@ interface World {
   commentId: string;
   consentId: string;
   consent2Id: string;
+  /** Invitations on the other patient's case, not answered: cancelInvitation may succeed on them. */
+  cancellableInvitations: string[];
   inviteeUserIds: string[];
+  /** Patients whose details updatePatient may change (the world's own patients keep theirs). */
+  editablePatientIds: string[];
   invitationTokens: string[];
   refreshTokens: string[];
   signOutTokens: string[];
@@ -170,6 +175,8 @@ interface World {
 let server: TestServer;
 let f: Fixtures;
 let w: World;
+/** Patients of their own for the erasure mutations, which must never erase the world's. */
+let erasureWorld: { held: string; holdTarget: string; lifted: string };
 let schema: GraphQLSchema;
 let forgedToken: string;
 
@@ -264,6 +271,11 @@ async function buildWorld(): Promise<World> {
     )
   ).recordConsent.id;
 
+  const cancellableInvitations: string[] = [];
+  for (const reviewerId of [f.reviewerUs.reviewerId, f.reviewerZh.reviewerId]) {
+    cancellableInvitations.push((await call(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id } }`, { c: case2Id, r: reviewerId }, coordinator)).inviteReviewer.id);
+  }
+
   const inviteeUserIds: string[] = [];
   const invitationTokens: string[] = [];
   for (let i = 0; i < 3; i++) {
@@ -279,6 +291,17 @@ async function buildWorld(): Promise<World> {
       const link: string = (await call(`mutation($u: ID!) { issueAccountInvitation(userId: $u) }`, { u: created.userId }, coordinator)).issueAccountInvitation;
       invitationTokens.push(link.split("#token=")[1]);
     }
+  }
+  const editablePatientIds: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const created = (
+      await call(
+        `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }`,
+        { input: { fullName: `Editable ${i}`, dateOfBirth: "1980-01-01", email: `editable.${i}@fuzz.meridian`, preferredLanguage: "EN" } },
+        coordinator,
+      )
+    ).createPatient;
+    editablePatientIds.push(created.id);
   }
   const sessionTokens = async (count: number) => {
     const tokens: string[] = [];
@@ -299,8 +322,8 @@ async function buildWorld(): Promise<World> {
   add("case", ...reviewedCases.map((c) => c.caseId), case2Id);
   add("record", ...reviewedCases.map((c) => c.recordId), unuploadedRecordId);
   add("summary", ...reviewedCases.map((c) => c.summaryId), draftSummaryId);
-  add("assignment", ...reviewedCases.flatMap((c) => [c.accepted, c.invited]));
-  add("patient", f.patient.patientId, f.otherPatient.patientId);
+  add("assignment", ...reviewedCases.flatMap((c) => [c.accepted, c.invited]), ...cancellableInvitations);
+  add("patient", f.patient.patientId, f.otherPatient.patientId, ...editablePatientIds);
   add("user", f.admin.userId, f.coordinator.userId, f.patient.userId, f.otherPatient.userId, f.reviewerEn.userId, f.reviewerZh.userId, f.reviewerUs.userId, ...inviteeUserIds);
   add("reviewer", f.reviewerEn.reviewerId, f.reviewerZh.reviewerId, f.reviewerUs.reviewerId);
   add("consent", consentId, consent2Id);
@@ -316,7 +339,9 @@ async function buildWorld(): Promise<World> {
     commentId,
     consentId,
     consent2Id,
+    cancellableInvitations,
     inviteeUserIds,
+    editablePatientIds,
     invitationTokens,
     refreshTokens: await sessionTokens(15),
     signOutTokens: await sessionTokens(15),
@@ -539,7 +564,46 @@ const reviewerProfile = () =>
     languages: fc.subarray(["EN", "ZH"], { minLength: 1 }),
   });
 
+/** Three patients for requestErasure (always under a hold), placeLegalHold and liftLegalHold (never an erasure pending). */
+async function buildErasureWorld() {
+  const create = async (name: string) =>
+    (
+      await call(
+        `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id } }`,
+        { input: { fullName: name, dateOfBirth: "1955-05-05", email: `${name.toLowerCase().replace(/ /g, ".")}@fuzz.meridian`, preferredLanguage: "EN" } },
+        f.coordinator.token,
+      )
+    ).createPatient.id as string;
+  return { held: await create("Held Fuzz"), holdTarget: await create("Hold Target"), lifted: await create("Lifted Fuzz") };
+}
+
+/** A legal hold placed straight in the database; `pending` also records an erasure request. */
+async function holdInDatabase(patientId: string, pending: boolean) {
+  await server.db.query(
+    `UPDATE patient SET legal_hold_reason = 'fuzz', legal_hold_at = now(), legal_hold_by_user_id = $2, erasure_requested_at = CASE WHEN $3 THEN erasure_requested_at END WHERE id = $1`,
+    [patientId, f.admin.userId, pending],
+  );
+}
+
 const SPECS: Record<string, Spec> = {
+  exportPatientFile: {
+    actors: ["patient", "coordinator", "admin", "otherPatient", "reviewerEn"],
+    base: () => fc.record({ patientId: fc.constantFrom(f.patient.patientId, f.otherPatient.patientId) }),
+  },
+  requestErasure: {
+    actors: ["coordinator", "admin", "patient", "reviewerEn"],
+    base: () => fc.record({ patientId: fc.constant(erasureWorld.held) }),
+    prepare: () => holdInDatabase(erasureWorld.held, true),
+  },
+  placeLegalHold: {
+    actors: ["admin", "coordinator", "patient"],
+    base: () => fc.record({ patientId: fc.constant(erasureWorld.holdTarget), reason: legalText }),
+  },
+  liftLegalHold: {
+    actors: ["admin", "coordinator", "patient"],
+    base: () => fc.record({ patientId: fc.constant(erasureWorld.lifted) }),
+    prepare: () => holdInDatabase(erasureWorld.lifted, false),
+  },
   activateAccount: {
     actors: ["anonymous", "coordinator", "patient"],
     base: () => fc.record({ token: fc.oneof(fc.constantFrom(...w.invitationTokens), legalText), password: fc.oneof(strongPassword, legalText) }),
@@ -612,6 +676,10 @@ const SPECS: Record<string, Spec> = {
       const row = await one(`SELECT u.display_name, r.institution, r.specialties FROM app_user u LEFT JOIN reviewer r ON r.user_id = u.id WHERE u.id = $1`, [result.id]);
       return { input: { displayName: row.display_name, reviewer: { institution: row.institution, specialties: row.specialties } } };
     },
+  },
+  cancelInvitation: {
+    actors: ["coordinator", "admin", "reviewerZh", "patient"],
+    base: () => fc.record({ assignmentId: fc.constantFrom(...w.cancellableInvitations, ...w.reviewedCases.map((c) => c.accepted)) }),
   },
   inviteReviewer: {
     actors: ["coordinator", "admin", "reviewerEn", "patient"],
@@ -749,6 +817,19 @@ const SPECS: Record<string, Spec> = {
       };
     },
   },
+  updatePathwayOption: {
+    actors: ["reviewerEn", "coordinator", "admin", "reviewerZh", "patient"],
+    idKind: "option",
+    base: () =>
+      fc.record({
+        id: fc.constant(w.optionId),
+        input: fc.record(
+          { title: legalText, description: legalText, evidence: orNull(legalText), eligibility: orNull(legalText), complexity: enumOf("Complexity") },
+          { requiredKeys: [] },
+        ),
+      }),
+    stored: async (result) => ({ input: await one(`SELECT title, description, evidence, eligibility FROM pathway_option WHERE id = $1`, [result.id]) }),
+  },
   setPathwayOptionStatus: {
     actors: ["coordinator", "admin", "reviewerEn", "patient"],
     idKind: "option",
@@ -806,12 +887,42 @@ const SPECS: Record<string, Spec> = {
       note: (await one(`SELECT note FROM case_event WHERE case_id = $1 AND type = 'STATUS_CHANGED' ORDER BY id DESC LIMIT 1`, [result.id])).note,
     }),
   },
+  updatePatient: {
+    actors: ["coordinator", "admin", "patient", "reviewerEn"],
+    idKind: "patient",
+    base: () =>
+      fc.record({
+        id: fc.constantFrom(...w.editablePatientIds),
+        input: fc.record(
+          {
+            fullName: legalText,
+            dateOfBirth: fc.constantFrom("1960-05-17", "1999-12-31", "1900-01-01", "2000-02-29"),
+            email: freshEmail,
+            healthCardNumber: orNull(fc.constantFrom("1234-567-890", "ABCD 1234")),
+            preferredLanguage: enumOf("Language"),
+          },
+          { requiredKeys: [] },
+        ),
+      }),
+    stored: async (result) => ({ input: { fullName: (await one(`SELECT full_name FROM patient WHERE id = $1`, [result.id])).full_name } }),
+  },
   updateReviewerProfile: {
     actors: ["admin", "coordinator", "reviewerEn"],
     base: () => fc.record({ reviewerId: fc.constant(f.reviewerUs.reviewerId), input: reviewerProfile() }),
     stored: async (result) => {
       const row = await one(`SELECT institution, specialties FROM reviewer WHERE id = $1`, [result.id]);
       return { input: { institution: row.institution, specialties: row.specialties } };
+    },
+  },
+  withdrawComment: {
+    actors: ["reviewerEn", "coordinator", "reviewerZh", "patient"],
+    idKind: "comment",
+    // A comment of reviewerEn's own per run (written before the run's snapshot), unless the run replaced the id.
+    base: () => fc.record({ id: fc.constant<unknown>(FRESH_COMMENT) }),
+    prepare: async (vars) => {
+      if (vars.id !== FRESH_COMMENT) return;
+      const input = { caseId: w.caseId, summaryId: w.reviewedCases[0].summaryId, section: "STAGE", body: "A note to withdraw." };
+      vars.id = (await call(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input }, f.reviewerEn.token)).addComment.id;
     },
   },
 };
@@ -1016,6 +1127,7 @@ beforeAll(async () => {
   server = await startTestServer();
   f = await createFixtures(server, "fuzz");
   w = await buildWorld();
+  erasureWorld = await buildErasureWorld();
   // Well-formed, signed with another secret.
   const [header, payload] = f.coordinator.token.split(".");
   forgedToken = `${header}.${payload}.${crypto.randomBytes(32).toString("base64url")}`;

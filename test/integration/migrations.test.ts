@@ -53,13 +53,13 @@ describe("on a freshly migrated database", () => {
 
   test("medical_case refuses a status outside the workflow (CHECK constraint)", async () => {
     const [user] = await db.query(
-      `INSERT INTO app_user (email, role, display_name) VALUES ('check.coordinator@test.meridian', 'COORDINATOR', 'C') RETURNING id`,
+      `INSERT INTO app_user (email, role, display_name, search_text) VALUES ('check.coordinator@test.meridian', 'COORDINATOR', 'C', '') RETURNING id`,
     );
     const [patientUser] = await db.query(
-      `INSERT INTO app_user (email, role, display_name) VALUES ('check.patient@test.meridian', 'PATIENT', 'P') RETURNING id`,
+      `INSERT INTO app_user (email, role, display_name, search_text) VALUES ('check.patient@test.meridian', 'PATIENT', 'P', '') RETURNING id`,
     );
     const [patient] = await db.query(
-      `INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language) VALUES ($1, 'P', 'x', 'EN') RETURNING id`,
+      `INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language, search_text) VALUES ($1, 'P', 'x', 'EN', '') RETURNING id`,
       [patientUser.id],
     );
     const insert = (reference: string, status: string) =>
@@ -125,5 +125,32 @@ describe("on an empty database", () => {
     expect(await publicTables(db)).toEqual(expect.arrayContaining(entityTables));
     const diff = await db.driver.createSchemaBuilder().log();
     expect(diff.upQueries.map((q) => q.query)).toEqual([]);
+  });
+});
+
+describe("the search column migration", () => {
+  let database: Database;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase();
+    db = createDataSource({ url: database.url });
+    await db.initialize();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  test("folds the names and emails of rows that existed before it", async () => {
+    await db.runMigrations();
+    const isApplied = async () => (await db.query(`SELECT 1 FROM schema_migration WHERE name = 'SearchText1796500000001'`)).length > 0;
+    for (let i = 0; i < db.migrations.length && (await isApplied()); i++) await db.undoLastMigration();
+    expect(await isApplied()).toBe(false);
+    const [user] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ('h.tremblay@example.ca', 'PATIENT', 'Hélène TREMBLAY') RETURNING id`);
+    await db.query(`INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language) VALUES ($1, 'Hélène TREMBLAY', 'x', 'EN')`, [user.id]);
+    await db.runMigrations();
+    const [row] = await db.query(`SELECT u.search_text AS user_text, p.search_text AS patient_text FROM app_user u JOIN patient p ON p.user_id = u.id`);
+    expect(row).toEqual({ user_text: "helene tremblay\nh.tremblay@example.ca", patient_text: "helene tremblay" });
   });
 });

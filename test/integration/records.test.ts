@@ -511,10 +511,7 @@ describe("reviewers and documents", () => {
   });
 
   test("an accepted reviewer sees and downloads only the shared records", async () => {
-    const invited = ok(
-      await server.gql(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id status } }`, { c: caseId, r: f.reviewerEn.reviewerId }, f.coordinator.token),
-    );
-    assignmentId = invited.inviteReviewer.id;
+    // Consent first: an invitation the patient's consent does not cover is refused.
     const consent = ok(
       await server.gql(
         `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id active } }`,
@@ -523,6 +520,10 @@ describe("reviewers and documents", () => {
       ),
     );
     consentId = consent.recordConsent.id;
+    const invited = ok(
+      await server.gql(`mutation($c: ID!, $r: ID!) { inviteReviewer(caseId: $c, reviewerId: $r) { id status } }`, { c: caseId, r: f.reviewerEn.reviewerId }, f.coordinator.token),
+    );
+    assignmentId = invited.inviteReviewer.id;
 
     // Invited, not yet accepted: no records.
     const whileInvited = ok(await server.gql(REVIEWER_RECORDS, { id: caseId }, f.reviewerEn.token));

@@ -44,8 +44,8 @@ test("every save is version n+1 of that case and language; omitted fields are co
   expect(published.version).toBe(before.version + 1);
   expect(published.events[published.events.length - 1].type).toBe("SUMMARY_PUBLISHED");
   expect(failure(await server.gql(PUBLISH, { id: v2.id }, f.coordinator.token))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "id" } });
-  // An older draft cannot be published over a newer published version.
-  expect(failure(await server.gql(PUBLISH, { id: v1.id }, f.coordinator.token)).code).toBe("BAD_USER_INPUT");
+  // An older draft cannot be published over a newer version: it is stale (CONFLICT, not bad input).
+  expect(failure(await server.gql(PUBLISH, { id: v1.id }, f.coordinator.token))).toMatchObject({ code: "CONFLICT", extensions: { field: "id" } });
 });
 
 test("a translation goes stale when a newer source is published, and then no longer satisfies the guard", async () => {
@@ -111,4 +111,55 @@ test("comments, options and event notes that reviewers read are checked for the 
   expect(note).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "note" } });
   // Ordinary clinical words pass.
   ok(await server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, { input: { caseId, summaryId: summary.id, section: "GENERAL", body: "The patient's staging looks complete." } }, f.coordinator.token));
+});
+
+describe("optimistic locking of summary saves", () => {
+  const trySave = (input: Record<string, unknown>) => server.gql(SAVE, { input }, f.coordinator.token);
+
+  test("two coordinators saving the same draft at once: one succeeds, the other gets CONFLICT, and no change is lost", async () => {
+    const caseId = await caseInTranslation();
+    const base = await save({ caseId, language: "EN", primaryCancer: "Colon cancer", expectedVersion: 0 });
+    expect(base.version).toBe(1);
+
+    const [first, second] = await Promise.all([
+      trySave({ caseId, language: "EN", expectedVersion: 1, stage: "pT3 N1" }),
+      trySave({ caseId, language: "EN", expectedVersion: 1, currentPlan: "FOLFOX for six months" }),
+    ]);
+    const winners = [first, second].filter((r) => !r.errors?.length);
+    const losers = [first, second].filter((r) => r.errors?.length);
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    expect(failure(losers[0])).toMatchObject({ code: "CONFLICT", extensions: { field: "input.expectedVersion" } });
+    expect(winners[0].data!.saveCaseSummary.version).toBe(2);
+
+    // The loser reloads (version 2) and saves its change on top: both changes are in version 3.
+    const loserInput = losers[0] === first ? { stage: "pT3 N1" } : { currentPlan: "FOLFOX for six months" };
+    const merged = await save({ caseId, language: "EN", expectedVersion: 2, ...loserInput });
+    expect(merged).toMatchObject({ version: 3, primaryCancer: "Colon cancer", stage: "pT3 N1", currentPlan: "FOLFOX for six months" });
+    const versions = (await caseState(caseId)).summaries.filter((s: { language: string }) => s.language === "EN").map((s: { version: number }) => s.version);
+    expect(versions).toEqual([1, 2, 3]);
+  });
+
+  test("a first save expects version 0; saving over an existing summary with 0 or a stale version is refused; omitted, it is not checked", async () => {
+    const caseId = await caseInTranslation();
+    expect(failure(await trySave({ caseId, language: "EN", expectedVersion: 1, primaryCancer: "Lung cancer" }))).toMatchObject({ code: "CONFLICT", extensions: { field: "input.expectedVersion" } });
+    expect((await save({ caseId, language: "EN", expectedVersion: 0, primaryCancer: "Lung cancer" })).version).toBe(1);
+    expect(failure(await trySave({ caseId, language: "EN", expectedVersion: 0, stage: "cT1" })).code).toBe("CONFLICT");
+    // Each language has its own numbering: the first ZH save expects 0.
+    expect((await save({ caseId, language: "ZH", expectedVersion: 0, primaryCancer: "肺癌" })).version).toBe(1);
+    expect((await save({ caseId, language: "EN", stage: "cT1" })).version).toBe(2);
+    expect(failure(await trySave({ caseId, language: "EN", expectedVersion: -1, stage: "cT1" })).code).toBe("BAD_USER_INPUT");
+    // Nothing was written by the refused saves.
+    const en = (await caseState(caseId)).summaries.filter((s: { language: string }) => s.language === "EN");
+    expect(en.map((s: { version: number }) => s.version)).toEqual([1, 2]);
+  });
+
+  test("publishing a version someone saved over answers CONFLICT", async () => {
+    const caseId = await caseInTranslation();
+    const v1 = await save({ caseId, language: "EN", primaryCancer: "Gastric cancer" });
+    await save({ caseId, language: "EN", expectedVersion: 1, stage: "cT2" });
+    expect(failure(await server.gql(PUBLISH, { id: v1.id }, f.coordinator.token))).toMatchObject({ code: "CONFLICT", extensions: { field: "id" } });
+    const [{ n }] = await server.db.query(`SELECT count(*)::int AS n FROM case_summary WHERE case_id = $1 AND published_at IS NOT NULL`, [caseId]);
+    expect(n).toBe(0);
+  });
 });

@@ -112,4 +112,20 @@ export class CaseBuilder {
     const optionId = await this.proposeOption(caseId);
     return { caseId, recordId, summaryId, assignmentId, commentId, optionId };
   }
+
+  /**
+   * A case in OPTIONS_DELIVERED: an assessment case whose reviewer submitted `opinion`, with
+   * `delivered` selected for presentation and `setAside` set aside (never shown to the patient).
+   */
+  async deliveredCase(patientId: string, reviewer: Reviewer, country: string, texts: { opinion: string; delivered: string; setAside: string }) {
+    const built = await this.assessmentCase(patientId, reviewer, country);
+    await this.run(`mutation($id: ID!, $o: String!) { submitReview(assignmentId: $id, opinion: $o) { id } }`, { id: built.assignmentId, o: texts.opinion }, reviewer.token);
+    const delivered = await this.proposeOption(built.caseId, texts.delivered);
+    const setAside = await this.proposeOption(built.caseId, texts.setAside);
+    await this.run(`mutation($id: ID!) { setPathwayOptionStatus(id: $id, status: SELECTED_FOR_PRESENTATION) { id } }`, { id: delivered });
+    await this.run(`mutation($id: ID!) { setPathwayOptionStatus(id: $id, status: SET_ASIDE) { id } }`, { id: setAside });
+    await this.move(built.caseId, "OPTION_MAPPING");
+    await this.move(built.caseId, "OPTIONS_DELIVERED");
+    return { ...built, deliveredOptionId: delivered, setAsideOptionId: setAside };
+  }
 }

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { hashPassword } from "../../server/auth/password";
 import { signAccessToken } from "../../server/auth/tokens";
 import { Role } from "../../server/common/enums";
+import { searchTextOf } from "../../server/common/search";
 import { ok, type TestServer } from "./server";
 
 export const PASSWORD = "correct horse battery staple";
@@ -39,8 +40,8 @@ export async function tokenFor(server: TestServer, userId: string, role: Role, l
 async function insertUser(server: TestServer, email: string, role: Role, displayName: string): Promise<Account> {
   passwordHash ??= hashPassword(PASSWORD);
   const [row] = await server.db.query(
-    `INSERT INTO app_user (email, role, display_name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [email, role, displayName, await passwordHash],
+    `INSERT INTO app_user (email, role, display_name, password_hash, search_text) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [email, role, displayName, await passwordHash, searchTextOf(displayName, email)],
   );
   return { userId: row.id, email, token: await tokenFor(server, row.id, role) };
 }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { seal, type KeyRing } from "../../server/auth/field-crypto";
+import { searchTextOf } from "../../server/common/search";
 
 type Db = DataSource | EntityManager;
 
@@ -13,10 +14,12 @@ type Db = DataSource | EntityManager;
 const tag = () => crypto.randomBytes(4).toString("hex");
 
 export async function insertUser(db: Db, role: string, displayName: string): Promise<string> {
-  const [row] = await db.query(`INSERT INTO app_user (email, role, display_name) VALUES ($1, $2, $3) RETURNING id`, [
-    `${role.toLowerCase()}.${tag()}@seed.meridian`,
+  const email = `${role.toLowerCase()}.${tag()}@seed.meridian`;
+  const [row] = await db.query(`INSERT INTO app_user (email, role, display_name, search_text) VALUES ($1, $2, $3, $4) RETURNING id`, [
+    email,
     role,
     displayName,
+    searchTextOf(displayName, email),
   ]);
   return row.id;
 }
@@ -34,8 +37,8 @@ export async function insertPatient(db: Db, fullName: string, keyRing?: KeyRing)
   const userId = await insertUser(db, "PATIENT", fullName);
   const dob = keyRing ? seal(keyRing, "1960-05-17") : "unsealed";
   const [row] = await db.query(
-    `INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language) VALUES ($1, $2, $3, 'EN') RETURNING id`,
-    [userId, fullName, dob],
+    `INSERT INTO patient (user_id, full_name, date_of_birth_enc, preferred_language, search_text) VALUES ($1, $2, $3, 'EN', $4) RETURNING id`,
+    [userId, fullName, dob, searchTextOf(fullName)],
   );
   return row.id;
 }

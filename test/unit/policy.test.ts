@@ -8,6 +8,8 @@ import {
   canSeeIdentity,
   canSeeOpinion,
   canSeeOption,
+  canMoveCase,
+  invitationEnded,
   canSeeRecord,
   canSeeSummary,
   caseView,
@@ -83,11 +85,14 @@ describe("decideOperation", () => {
     "Mutation.saveCaseSummary": [Role.COORDINATOR],
     "Mutation.publishCaseSummary": [Role.COORDINATOR],
     "Mutation.inviteReviewer": [Role.COORDINATOR],
+    "Mutation.cancelInvitation": [Role.COORDINATOR],
     "Mutation.respondToInvitation": [Role.REVIEWER],
     "Mutation.submitReview": [Role.REVIEWER],
     "Mutation.addComment": [Role.COORDINATOR, Role.REVIEWER],
     "Mutation.proposePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
     "Mutation.setPathwayOptionStatus": [Role.COORDINATOR],
+    // Coordinators, or the reviewer who proposed the option (the service narrows it).
+    "Mutation.updatePathwayOption": [Role.COORDINATOR, Role.REVIEWER],
     // Coordinators move cases; patients may withdraw their own (the service narrows it).
     "Mutation.transitionCase": [Role.COORDINATOR, Role.PATIENT],
     // The patient, a coordinator or an admin may record or revoke consent.
@@ -194,6 +199,8 @@ describe("caseView", () => {
       [AssignmentStatus.ACCEPTED, "REVIEWER_FULL"],
       [AssignmentStatus.SUBMITTED, "REVIEWER_FULL"],
       [AssignmentStatus.DECLINED, null],
+      // A cancelled invitation is treated like a declined one: nothing.
+      [AssignmentStatus.CANCELLED, null],
       [null, null],
     ] as [AssignmentStatus | null, CaseView | null][])("assignment %s gives %s", (assignment, expected) => {
       expect(caseView(reviewer, facts({ viewerAssignmentStatus: assignment }))).toBe(expected);
@@ -272,49 +279,26 @@ describe("canSeeSummary", () => {
 });
 
 describe("canSeeOption", () => {
-  const OPTION_STATUSES = Object.values(OptionStatus) as OptionStatus[];
-  const states: { status: CaseStatus; heldFrom: CaseStatus | null }[] = ALL_STATUSES.flatMap((status): { status: CaseStatus; heldFrom: CaseStatus | null }[] =>
-    status === S.ON_HOLD
-      ? ALL_STATUSES.filter((s) => s !== S.ON_HOLD && s !== S.CLOSED && s !== S.WITHDRAWN).map((heldFrom) => ({ status, heldFrom }))
-      : [{ status, heldFrom: null }],
-  );
+  const delivered = { deliveredAt: new Date("2026-03-01T10:00:00Z") };
+  const notDelivered = { deliveredAt: null };
 
-  test("staff and fully assigned reviewers see every option at every status", () => {
+  test("staff and fully assigned reviewers see every option, delivered or not", () => {
     for (const view of ["STAFF", "REVIEWER_FULL"] as CaseView[]) {
-      for (const st of states) for (const status of OPTION_STATUSES) expect(canSeeOption(view, st, { status })).toBe(true);
+      expect(canSeeOption(view, delivered)).toBe(true);
+      expect(canSeeOption(view, notDelivered)).toBe(true);
     }
   });
 
   test("invited reviewers see no option", () => {
-    for (const st of states) for (const status of OPTION_STATUSES) expect(canSeeOption("REVIEWER_INVITED", st, { status })).toBe(false);
+    expect(canSeeOption("REVIEWER_INVITED", delivered)).toBe(false);
+    expect(canSeeOption("REVIEWER_INVITED", notDelivered)).toBe(false);
   });
 
-  // The patient: only options SELECTED_FOR_PRESENTATION, only from OPTIONS_DELIVERED on.
-  const OWNER_SEES_FROM: { status: CaseStatus; heldFrom: CaseStatus | null; sees: boolean }[] = [
-    { status: S.RECORDS_COLLECTION, heldFrom: null, sees: false },
-    { status: S.CASE_ORGANISATION, heldFrom: null, sees: false },
-    { status: S.TRANSLATION, heldFrom: null, sees: false },
-    { status: S.PATHWAY_ASSESSMENT, heldFrom: null, sees: false },
-    { status: S.OPTION_MAPPING, heldFrom: null, sees: false },
-    { status: S.OPTIONS_DELIVERED, heldFrom: null, sees: true },
-    { status: S.CLOSED, heldFrom: null, sees: true },
-    { status: S.ON_HOLD, heldFrom: S.RECORDS_COLLECTION, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.CASE_ORGANISATION, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.TRANSLATION, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.PATHWAY_ASSESSMENT, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.OPTION_MAPPING, sees: false },
-    { status: S.ON_HOLD, heldFrom: S.OPTIONS_DELIVERED, sees: true },
-    { status: S.ON_HOLD, heldFrom: null, sees: false },
-  ];
-
-  test.each(OWNER_SEES_FROM.map((row) => [row.status, row.heldFrom, row.sees] as const))(
-    "the patient, case %s (held from %s), selected option visible: %s",
-    (status, heldFrom, sees) => {
-      expect(canSeeOption("OWNER", { status, heldFrom }, { status: OptionStatus.SELECTED_FOR_PRESENTATION })).toBe(sees);
-      expect(canSeeOption("OWNER", { status, heldFrom }, { status: OptionStatus.PROPOSED })).toBe(false);
-      expect(canSeeOption("OWNER", { status, heldFrom }, { status: OptionStatus.SET_ASIDE })).toBe(false);
-    },
-  );
+  // The patient: exactly what a delivery gave them, whatever the case's status since.
+  test("the patient sees delivered options only", () => {
+    expect(canSeeOption("OWNER", delivered)).toBe(true);
+    expect(canSeeOption("OWNER", notDelivered)).toBe(false);
+  });
 });
 
 describe("canSeeAssignment", () => {
@@ -340,6 +324,7 @@ describe("canSeeAssignment", () => {
   test.each([
     [AssignmentStatus.INVITED, false],
     [AssignmentStatus.DECLINED, false],
+    [AssignmentStatus.CANCELLED, false],
     [AssignmentStatus.ACCEPTED, true],
     [AssignmentStatus.SUBMITTED, true],
   ])("the patient sees who reviews: %s -> %s", (status, expected) => {
@@ -374,14 +359,6 @@ describe("canSeeOpinion", () => {
   });
 });
 
-test("options once delivered stay with the patient, even when the case is withdrawn afterwards", () => {
-  const selected = { status: OptionStatus.SELECTED_FOR_PRESENTATION };
-  const withdrawn = { status: CaseStatus.WITHDRAWN, heldFrom: null };
-  expect(canSeeOption("OWNER", withdrawn, selected)).toBe(false);
-  expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, selected)).toBe(true);
-  expect(canSeeOption("OWNER", { ...withdrawn, optionsDeliveredAt: new Date() }, { status: OptionStatus.PROPOSED })).toBe(false);
-});
-
 test("a patient's file: staff see every one, a patient their own, reviewers and the anonymous none", () => {
   expect(patientFileView(admin, "patient-1")).toBe("STAFF");
   expect(patientFileView(coordinator, "patient-2")).toBe("STAFF");
@@ -400,12 +377,33 @@ test("a reviewer's assignments are read by that reviewer and by staff only", () 
   expect(canSeeReviewerAssignments(null, "reviewer-1")).toBe(false);
 });
 
+test("an invitation ended without a review (declined, cancelled) may be sent again; no other", () => {
+  expect((Object.values(AssignmentStatus) as AssignmentStatus[]).filter(invitationEnded).sort()).toEqual([AssignmentStatus.CANCELLED, AssignmentStatus.DECLINED]);
+});
+
+test("coordinators move a case along every edge, its owner only withdraws it, nobody else moves it", () => {
+  for (const to of ALL_STATUSES) {
+    expect(canMoveCase(coordinator, "STAFF", to)).toBe(true);
+    expect(canMoveCase(admin, "STAFF", to)).toBe(false);
+    expect(canMoveCase(patient, "OWNER", to)).toBe(to === S.WITHDRAWN);
+    expect(canMoveCase(reviewer, "REVIEWER_FULL", to)).toBe(false);
+    expect(canMoveCase(reviewer, "REVIEWER_INVITED", to)).toBe(false);
+  }
+});
+
 describe("canSeeEvent", () => {
   const INVITED_SEES: CaseEventType[] = [CaseEventType.CASE_OPENED, CaseEventType.STATUS_CHANGED, CaseEventType.SUMMARY_PUBLISHED, CaseEventType.REVIEWER_INVITED];
   const ALL_TYPES = Object.values(CaseEventType) as CaseEventType[];
 
   // The review team's working events stay with the team; the patient sees the rest.
-  const OWNER_MISSES: CaseEventType[] = [CaseEventType.INVITATION_ANSWERED, CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.OPTION_UPDATED];
+  const OWNER_MISSES: CaseEventType[] = [
+    CaseEventType.INVITATION_ANSWERED,
+    CaseEventType.INVITATION_CANCELLED,
+    CaseEventType.COMMENT_ADDED,
+    CaseEventType.COMMENT_WITHDRAWN,
+    CaseEventType.OPTION_PROPOSED,
+    CaseEventType.OPTION_UPDATED,
+  ];
 
   test.each(ALL_TYPES)("%s", (type) => {
     expect(canSeeEvent("STAFF", { type })).toBe(true);
@@ -415,7 +413,7 @@ describe("canSeeEvent", () => {
   });
 
   test("an invited reviewer misses comments, options, records and consent events", () => {
-    for (const type of [CaseEventType.COMMENT_ADDED, CaseEventType.OPTION_PROPOSED, CaseEventType.RECORD_SHARED, CaseEventType.CONSENT_REVOKED, CaseEventType.REVIEW_SUBMITTED]) {
+    for (const type of [CaseEventType.COMMENT_ADDED, CaseEventType.COMMENT_WITHDRAWN, CaseEventType.OPTION_PROPOSED, CaseEventType.RECORD_SHARED, CaseEventType.CONSENT_REVOKED, CaseEventType.REVIEW_SUBMITTED]) {
       expect(canSeeEvent("REVIEWER_INVITED", { type })).toBe(false);
     }
   });

@@ -1,5 +1,5 @@
 import { CaseStatus } from "../../server/common/enums";
-import { hasEdge, isActive, isTerminal, planTransition, unmetRequirements, type CaseState, type GuardFacts, type Requirement } from "../../server/cases/workflow";
+import { hasEdge, isActive, isTerminal, optionsFrozen, planTransition, transitionOptions, unmetRequirements, type CaseState, type GuardFacts, type Requirement } from "../../server/cases/workflow";
 
 /**
  * The case status machine of DESIGN.md ("The workflow (case status)"), checked
@@ -30,7 +30,8 @@ const EXPECTED_EDGES: Record<Exclude<CaseStatus, CaseStatus.ON_HOLD>, CaseStatus
   [S.TRANSLATION]: [S.PATHWAY_ASSESSMENT, S.ON_HOLD, S.WITHDRAWN],
   [S.PATHWAY_ASSESSMENT]: [S.OPTION_MAPPING, S.ON_HOLD, S.WITHDRAWN],
   [S.OPTION_MAPPING]: [S.OPTIONS_DELIVERED, S.ON_HOLD, S.WITHDRAWN],
-  [S.OPTIONS_DELIVERED]: [S.CLOSED, S.ON_HOLD, S.WITHDRAWN],
+  // Reopening option mapping: later changes to delivered options go through a new delivery.
+  [S.OPTIONS_DELIVERED]: [S.OPTION_MAPPING, S.CLOSED, S.ON_HOLD, S.WITHDRAWN],
   [S.CLOSED]: [],
   [S.WITHDRAWN]: [],
 };
@@ -131,7 +132,7 @@ describe("the expected tables themselves", () => {
     expect(sorted(Object.keys(EXPECTED_EDGES_FROM_HOLD))).toEqual(sorted(ACTIVE_STATUSES));
     // 8 statuses and 6 held states, each against 9 targets.
     expect(PAIRS).toHaveLength(8 * 9 + 6 * 9);
-    expect(PAIRS.filter((p) => p.allowed)).toHaveLength(6 * 3 + 6 * 2);
+    expect(PAIRS.filter((p) => p.allowed)).toHaveLength(6 * 3 + 1 + 6 * 2);
   });
 });
 
@@ -222,6 +223,15 @@ describe("forward guards", () => {
       missing: ["OPTION_FOR_PRESENTATION"],
     });
     expect(planTransition(state(S.OPTION_MAPPING), S.OPTIONS_DELIVERED, { ...EMPTY, optionsForPresentationCount: 1 }, null).ok).toBe(true);
+  });
+
+  test("reopening OPTION_MAPPING from OPTIONS_DELIVERED is an edge with OPTION_MAPPING's own guard", () => {
+    expect(planTransition(state(S.OPTIONS_DELIVERED), S.OPTION_MAPPING, ONLY_FOR[S.OPTION_MAPPING], null)).toEqual({ ok: true, next: state(S.OPTION_MAPPING) });
+    expect(planTransition(state(S.OPTIONS_DELIVERED), S.OPTION_MAPPING, EMPTY, null)).toEqual({ ok: false, reason: "GUARD", missing: ["SUBMITTED_REVIEW"] });
+    // Only that one step back: nothing else moves backwards, and a closed case does not reopen.
+    expect(hasEdge(state(S.OPTION_MAPPING), S.PATHWAY_ASSESSMENT)).toBe(false);
+    expect(hasEdge(state(S.CLOSED), S.OPTION_MAPPING)).toBe(false);
+    expect(hasEdge(held(S.OPTIONS_DELIVERED), S.OPTION_MAPPING)).toBe(false);
   });
 
   test("CLOSED has no guard", () => {
@@ -363,5 +373,39 @@ describe("terminal statuses", () => {
 describe("no status moves to itself", () => {
   test.each(ALL_STATUSES.filter((s) => s !== S.ON_HOLD))("%s to itself", (status) => {
     expect(planTransition(state(status), status, FULL, "a note")).toEqual({ ok: false, reason: "NO_SUCH_EDGE", missing: [] });
+  });
+});
+
+describe("optionsFrozen", () => {
+  const FROZEN = [state(S.OPTIONS_DELIVERED), state(S.CLOSED), held(S.OPTIONS_DELIVERED)];
+  const OPEN = [
+    ...[S.RECORDS_COLLECTION, S.CASE_ORGANISATION, S.TRANSLATION, S.PATHWAY_ASSESSMENT, S.OPTION_MAPPING].flatMap((s) => [state(s), held(s)]),
+  ];
+  test.each(FROZEN.map((st) => [`${st.status}/${st.heldFrom}`, st] as const))("%s: delivered options are frozen", (_label, st) => {
+    expect(optionsFrozen(st)).toBe(true);
+  });
+  test.each(OPEN.map((st) => [`${st.status}/${st.heldFrom}`, st] as const))("%s: options may change", (_label, st) => {
+    expect(optionsFrozen(st)).toBe(false);
+  });
+});
+
+describe("transitionOptions", () => {
+  const FROM_STATES: CaseState[] = [
+    ...(Object.keys(EXPECTED_EDGES) as CaseStatus[]).map((s) => state(s)),
+    ...(Object.keys(EXPECTED_EDGES_FROM_HOLD) as CaseStatus[]).map((s) => held(s)),
+  ];
+  const expectedTargets = (from: CaseState) =>
+    from.status === S.ON_HOLD ? EXPECTED_EDGES_FROM_HOLD[from.heldFrom!] : EXPECTED_EDGES[from.status as Exclude<CaseStatus, CaseStatus.ON_HOLD>];
+
+  test.each(FROM_STATES.map((from) => [`${from.status}/${from.heldFrom}`, from] as const))("%s: every edge, each with exactly what planTransition answers", (_label, from) => {
+    for (const facts of [EMPTY, FULL, ...Object.values(ONLY_FOR)]) {
+      const options = transitionOptions(from, facts);
+      expect(sorted(options.map((o) => o.to))).toEqual(sorted(expectedTargets(from)));
+      for (const option of options) {
+        const plan = planTransition(from, option.to, facts, "a reason");
+        expect(plan.ok ? [] : plan.missing).toEqual(option.missing);
+        expect(option.missing.length === 0).toBe(plan.ok);
+      }
+    }
   });
 });
