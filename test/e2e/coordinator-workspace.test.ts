@@ -122,6 +122,12 @@ test("the coordinator carries a new patient's case from the first record to opti
   await page.getByText(/^Recorded .* · from a signed form$/).waitFor();
   await expectAccessible(page, "patient");
 
+  await page.getByRole("link", { name: "Patients", exact: true }).click();
+  await page.getByRole("heading", { level: 1, name: "Patients" }).waitFor();
+  await page.getByLabel("Find a patient").fill("whitcombe");
+  await page.getByRole("link", { name: "Eleanor Whitcombe" }).click();
+  await page.getByRole("heading", { level: 1, name: "Eleanor Whitcombe" }).waitFor();
+
   await page.getByLabel("The patient's question").fill("Is surgery after chemotherapy the best path?");
   await page.getByRole("button", { name: "Open case" }).click();
   await page.getByRole("heading", { level: 1, name: /^Case MER-/ }).waitFor();
@@ -216,6 +222,9 @@ test("a refused transition says in words what is missing", async () => {
   await signIn(page);
   await page.goto(`${base}/cases/${caseId}`);
   await page.getByTestId("case-status").getByText("Records collection", { exact: true }).waitFor();
+  // Before the click: the step and what it still needs, from Case.allowedTransitions.
+  await page.getByText("Still needed:", { exact: true }).waitFor();
+  await page.getByRole("listitem").filter({ hasText: "A medical record whose document has been uploaded." }).first().waitFor();
   await page.getByRole("button", { name: "Move to Case organisation" }).click();
   const refusal = page.getByRole("alert").filter({ hasText: "The case cannot move yet." });
   await refusal.getByText("A medical record whose document has been uploaded.").waitFor();

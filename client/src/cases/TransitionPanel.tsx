@@ -4,35 +4,40 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TransitionCaseDocument, type CaseHeaderFragment, type CaseStatus } from "../generated/graphql";
 import { describeError, errorFacts } from "../ui/errors";
-import { isTerminal, nextForward } from "./workflow";
 
-type Action = { to: CaseStatus; kind: "forward" | "hold" | "resume" | "withdraw" };
+type Kind = "forward" | "hold" | "resume" | "withdraw";
+type Option = CaseHeaderFragment["allowedTransitions"][number];
 
-/** The next step of a case and the other moves (hold, resume, withdraw); what is missing, in words. */
+function kindOf(caseItem: CaseHeaderFragment, to: CaseStatus): Kind {
+  if (to === "ON_HOLD") return "hold";
+  if (to === "WITHDRAWN") return "withdraw";
+  if (caseItem.status === "ON_HOLD" && to === caseItem.heldFrom) return "resume";
+  return "forward";
+}
+
+const ORDER: Record<Kind, number> = { resume: 0, forward: 1, hold: 2, withdraw: 3 };
+
+/** The moves the server offers this viewer (Case.allowedTransitions), each with what it still needs, in words, before anyone clicks. */
 export function TransitionPanel({ caseItem }: { caseItem: CaseHeaderFragment }) {
   const { t } = useTranslation();
   const [transition, { loading, error, reset }] = useMutation(TransitionCaseDocument);
-  const [pending, setPending] = useState<Action | null>(null);
+  const [pending, setPending] = useState<Option | null>(null);
   const [note, setNote] = useState("");
-  const status = caseItem.status;
+  const options = [...caseItem.allowedTransitions].sort((a, b) => ORDER[kindOf(caseItem, a.to)] - ORDER[kindOf(caseItem, b.to)]);
 
-  const actions: Action[] = [];
-  if (status === "ON_HOLD" && caseItem.heldFrom) actions.push({ to: caseItem.heldFrom, kind: "resume" });
-  const next = status === "ON_HOLD" ? null : nextForward(status);
-  if (next) actions.push({ to: next, kind: "forward" });
-  if (!isTerminal(status) && status !== "ON_HOLD") actions.push({ to: "ON_HOLD", kind: "hold" });
-  if (!isTerminal(status)) actions.push({ to: "WITHDRAWN", kind: "withdraw" });
-
-  const run = async (action: Action, withNote: string | null) => {
+  const run = async (option: Option, withNote: string | null) => {
     reset();
-    await transition({ variables: { id: caseItem.id, to: action.to, expectedVersion: caseItem.version, note: withNote } }).catch(() => null);
+    await transition({ variables: { id: caseItem.id, to: option.to, expectedVersion: caseItem.version, note: withNote } }).catch(() => null);
     setPending(null);
     setNote("");
   };
 
+  const labelOf = (option: Option) => {
+    const kind = kindOf(caseItem, option.to);
+    return kind === "forward" ? t("transition.moveTo", { status: t(`status.${option.to}`) }) : t(`transition.${kind}`);
+  };
+  const asksForNote = (option: Option) => option.noteRequired || kindOf(caseItem, option.to) === "withdraw";
   const refused = error ? errorFacts(error) : null;
-  const labelOf = (action: Action) =>
-    action.kind === "forward" ? t("transition.moveTo", { status: t(`status.${action.to}`) }) : t(`transition.${action.kind}`);
 
   return (
     <Paper withBorder p="md">
@@ -40,22 +45,38 @@ export function TransitionPanel({ caseItem }: { caseItem: CaseHeaderFragment }) 
         <Title order={2} size="h4">
           {t("transition.title")}
         </Title>
-        {actions.length === 0 ? (
+        {options.length === 0 ? (
           <Text c="dimmed">{t("transition.none")}</Text>
         ) : (
-          <Group>
-            {actions.map((action) => (
-              <Button
-                key={action.kind}
-                variant={action.kind === "forward" || action.kind === "resume" ? "filled" : action.kind === "withdraw" ? "outline" : "default"}
-                color={action.kind === "withdraw" ? "red" : undefined}
-                loading={loading && pending?.kind === action.kind}
-                onClick={() => (action.kind === "forward" || action.kind === "resume" ? void run(action, null) : setPending(action))}
-              >
-                {labelOf(action)}
-              </Button>
-            ))}
-          </Group>
+          <Stack gap="xs">
+            {options.map((option) => {
+              const kind = kindOf(caseItem, option.to);
+              return (
+                <Group key={option.to} align="flex-start" wrap="nowrap">
+                  <Button
+                    variant={kind === "forward" || kind === "resume" ? (option.allowed ? "filled" : "light") : kind === "withdraw" ? "outline" : "default"}
+                    color={kind === "withdraw" ? "red" : undefined}
+                    loading={loading && pending?.to === option.to}
+                    onClick={() => (asksForNote(option) ? setPending(option) : (setPending(option), void run(option, null)))}
+                  >
+                    {labelOf(option)}
+                  </Button>
+                  {!option.allowed && option.missing.length > 0 && (
+                    <div>
+                      <Text size="sm" fw={600}>
+                        {t("transition.stillNeeded")}
+                      </Text>
+                      <List size="sm">
+                        {option.missing.map((item) => (
+                          <List.Item key={item}>{t(`missing.${item}`)}</List.Item>
+                        ))}
+                      </List>
+                    </div>
+                  )}
+                </Group>
+              );
+            })}
+          </Stack>
         )}
         {refused && refused.code === "TRANSITION_NOT_ALLOWED" ? (
           <Alert color="orange" role="alert" title={t("transition.refused")}>
@@ -77,13 +98,13 @@ export function TransitionPanel({ caseItem }: { caseItem: CaseHeaderFragment }) 
           )
         )}
       </Stack>
-      <Modal opened={pending !== null} onClose={() => setPending(null)} title={pending ? labelOf(pending) : ""}>
+      <Modal opened={pending !== null && asksForNote(pending)} onClose={() => setPending(null)} title={pending ? labelOf(pending) : ""}>
         {pending && (
           <Stack>
-            <Text size="sm">{pending.kind === "hold" ? t("transition.holdHint") : t("transition.withdrawHint")}</Text>
+            <Text size="sm">{pending.to === "ON_HOLD" ? t("transition.holdHint") : t("transition.withdrawHint")}</Text>
             <Textarea
-              label={pending.kind === "hold" ? t("transition.holdReason") : t("transition.withdrawReason")}
-              required={pending.kind === "hold"}
+              label={pending.noteRequired ? t("transition.holdReason") : t("transition.withdrawReason")}
+              required={pending.noteRequired}
               value={note}
               onChange={(event) => setNote(event.currentTarget.value)}
               autosize
@@ -94,9 +115,9 @@ export function TransitionPanel({ caseItem }: { caseItem: CaseHeaderFragment }) 
                 {t("common.cancel")}
               </Button>
               <Button
-                color={pending.kind === "withdraw" ? "red" : undefined}
+                color={pending.to === "WITHDRAWN" ? "red" : undefined}
                 loading={loading}
-                disabled={pending.kind === "hold" && !note.trim()}
+                disabled={pending.noteRequired && !note.trim()}
                 onClick={() => void run(pending, note.trim() || null)}
               >
                 {labelOf(pending)}

@@ -4,26 +4,20 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { FindPatientsByCaseDocument } from "../generated/graphql";
+import { FindPatientsDocument } from "../generated/graphql";
 import { useFormat } from "../ui/format";
 import { PageHeading } from "../ui/PageHeading";
 import { Empty, ErrorState, Loading } from "../ui/states";
 
-/** Find an existing patient by name (or a case reference) before opening a new file. */
+/** Find an existing patient (name or email, accents and case ignored) before opening a new file. */
 export default function PatientsPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const [search, setSearch] = useState("");
   const [term] = useDebouncedValue(search.trim(), 300);
-  const { data, error, refetch } = useQuery(FindPatientsByCaseDocument, { variables: { search: term }, skip: term.length < 2 });
+  const { data, error, refetch } = useQuery(FindPatientsDocument, { variables: { search: term }, skip: term.length < 2 });
 
-  const patients = new Map<string, { id: string; fullName: string; dateOfBirth: string; references: string[] }>();
-  for (const { node } of data?.cases.edges ?? []) {
-    if (!node.patient) continue;
-    const entry = patients.get(node.patient.id) ?? { ...node.patient, references: [] };
-    entry.references.push(node.reference);
-    patients.set(node.patient.id, entry);
-  }
+  const patients = (data?.patients.edges ?? []).map(({ node }) => node);
 
   return (
     <Stack>
@@ -40,7 +34,7 @@ export default function PatientsPage() {
         <ErrorState error={error} onRetry={() => void refetch()} />
       ) : !data ? (
         <Loading />
-      ) : patients.size === 0 ? (
+      ) : patients.length === 0 ? (
         <Empty>{t("patients.noMatch")}</Empty>
       ) : (
         <Paper withBorder>
@@ -53,7 +47,7 @@ export default function PatientsPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {[...patients.values()].map((patient) => (
+              {patients.map((patient) => (
                 <Table.Tr key={patient.id}>
                   <Table.Td>
                     <Anchor component={Link} to={`/patients/${patient.id}`}>
@@ -61,7 +55,7 @@ export default function PatientsPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>{format.calendarDate(patient.dateOfBirth)}</Table.Td>
-                  <Table.Td ff="monospace">{patient.references.join(", ")}</Table.Td>
+                  <Table.Td ff="monospace">{patient.cases.map((c) => c.reference).join(", ")}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

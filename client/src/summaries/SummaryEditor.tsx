@@ -1,13 +1,23 @@
-import { useMutation } from "@apollo/client/react";
-import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { useApolloClient, useMutation } from "@apollo/client/react";
+import { Alert, Badge, Button, Grid, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CaseDetailDocument, PublishCaseSummaryDocument, SaveCaseSummaryDocument, type SummaryFieldsFragment } from "../generated/graphql";
-import { describeError } from "../ui/errors";
+import { describeError, errorFacts } from "../ui/errors";
 import { notify } from "../ui/notify";
 import { useFormat } from "../ui/format";
 import { SummaryFields } from "./SummaryFields";
-import { draftOf, inputOf, newest, type SummaryDraft } from "./summary-form";
+import { draftOf, inputOf, newest, TEXT_SECTIONS, type SummaryDraft } from "./summary-form";
+
+/** The sections as plain lines, to compare two versions side by side. */
+function linesOf(t: (key: string) => string, draft: SummaryDraft): string[] {
+  return [
+    ...TEXT_SECTIONS.map((section) => `${t(`summary.section.${section}`)}: ${draft[section]}`),
+    `${t("summary.section.ecogPerformanceStatus")}: ${draft.ecogPerformanceStatus}`,
+    `${t("summary.section.biomarkers")}: ${draft.biomarkers.map((b) => `${b.name} ${b.result}`).join("; ")}`,
+    `${t("summary.section.questionsForReviewers")}: ${draft.questionsForReviewers.join(" / ")}`,
+  ];
+}
 
 /** The English case summary: every section, saved as drafts (new versions), then published. */
 export function SummaryEditor({ caseId, summaries }: { caseId: string; summaries: SummaryFieldsFragment[] }) {
@@ -16,18 +26,33 @@ export function SummaryEditor({ caseId, summaries }: { caseId: string; summaries
   const latest = newest(summaries, "EN");
   const [draft, setDraft] = useState<SummaryDraft>(() => draftOf(latest));
   const [dirty, setDirty] = useState(false);
+  // The version the draft was based on: a save names it, and someone else's save in between answers CONFLICT.
+  const [baseVersion, setBaseVersion] = useState(latest?.version ?? 0);
+  const [conflict, setConflict] = useState(false);
+  const apollo = useApolloClient();
   const refetchQueries = [{ query: CaseDetailDocument, variables: { id: caseId } }];
   const [save, saving] = useMutation(SaveCaseSummaryDocument, { refetchQueries });
   const [publish, publishing] = useMutation(PublishCaseSummaryDocument, { refetchQueries });
 
   useEffect(() => {
-    if (!dirty) setDraft(draftOf(latest));
+    if (!dirty) {
+      setDraft(draftOf(latest));
+      setBaseVersion(latest?.version ?? 0);
+    }
   }, [latest?.id]);
 
-  const saveDraft = async () => {
-    const result = await save({ variables: { input: { caseId, language: "EN", ...inputOf(draft) } } }).catch(() => null);
+  const saveDraft = async (expectedVersion = baseVersion) => {
+    const result = await save({ variables: { input: { caseId, language: "EN", expectedVersion, ...inputOf(draft) } } }).catch(async (error: unknown) => {
+      if (errorFacts(error).code === "CONFLICT") {
+        await apollo.refetchQueries({ include: [CaseDetailDocument] });
+        setConflict(true);
+      }
+      return null;
+    });
     if (result?.data) {
       setDirty(false);
+      setConflict(false);
+      setBaseVersion(result.data.saveCaseSummary.version);
       notify(t, t("summary.saved", { version: result.data.saveCaseSummary.version }));
     }
     return result?.data?.saveCaseSummary ?? null;
@@ -40,7 +65,15 @@ export function SummaryEditor({ caseId, summaries }: { caseId: string; summaries
     if (result?.data) notify(t, t("summary.publishedNotice", { version: result.data.publishCaseSummary.version }));
   };
 
-  const error = saving.error ?? publishing.error;
+  const takeTheirs = () => {
+    setDraft(draftOf(latest));
+    setBaseVersion(latest?.version ?? 0);
+    setDirty(false);
+    setConflict(false);
+    saving.reset();
+  };
+
+  const error = conflict ? null : (saving.error ?? publishing.error);
   return (
     <Paper withBorder p="md">
       <Stack>
@@ -69,6 +102,43 @@ export function SummaryEditor({ caseId, summaries }: { caseId: string; summaries
             setDirty(true);
           }}
         />
+        {conflict && latest && (
+          <Alert color="orange" role="alert" title={t("summary.conflictTitle")}>
+            <Stack gap="sm">
+              <Text size="sm">{t("summary.conflictHint", { version: latest.version })}</Text>
+              <Grid>
+                <Grid.Col span={{ base: 12, md: 6 }}>
+                  <Text size="sm" fw={600}>
+                    {t("summary.yours")}
+                  </Text>
+                  {linesOf(t, draft).map((line) => (
+                    <Text size="sm" key={line}>
+                      {line}
+                    </Text>
+                  ))}
+                </Grid.Col>
+                <Grid.Col span={{ base: 12, md: 6 }}>
+                  <Text size="sm" fw={600}>
+                    {t("summary.theirs", { version: latest.version })}
+                  </Text>
+                  {linesOf(t, draftOf(latest)).map((line) => (
+                    <Text size="sm" key={line}>
+                      {line}
+                    </Text>
+                  ))}
+                </Grid.Col>
+              </Grid>
+              <Group>
+                <Button size="xs" onClick={() => void saveDraft(latest.version)}>
+                  {t("summary.keepMine")}
+                </Button>
+                <Button size="xs" variant="default" onClick={takeTheirs}>
+                  {t("summary.takeTheirs")}
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
         {error && (
           <Alert color="red" role="alert">
             {describeError(t, error)}

@@ -41,7 +41,7 @@ export function TranslationPanel({ caseId, summaries }: { caseId: string; summar
   };
 
   const saveDraft = async () => {
-    const result = await save({ variables: { input: { caseId, language: "ZH", translationOfId: source.id, ...inputOf(draft) } } }).catch(() => null);
+    const result = await save({ variables: { input: { caseId, language: "ZH", translationOfId: source.id, expectedVersion: translation?.version ?? 0, ...inputOf(draft) } } }).catch(() => null);
     if (result?.data) {
       setDirty(false);
       notify(t, t("summary.saved", { version: result.data.saveCaseSummary.version }));
