@@ -25,7 +25,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** A browser context that fails the test on any Content-Security-Policy violation or page error. */
 export async function newContext(browser: Browser, problems: string[]): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: "en-CA", acceptDownloads: true });
+  // No locale forced: the browser reports its own (here "en-US@posix", a tag Intl refuses).
+  const context = await browser.newContext({ acceptDownloads: true });
   context.on("page", (page) => watch(page, problems));
   return context;
 }
