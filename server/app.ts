@@ -106,6 +106,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   let metrics: Metrics | undefined;
   const listener = new OutboxListener(db, (db.options as { url: string }).url, (events) => deliverMeasured(hub, events, metrics), logger, {
     pollIntervalMs: config.outboxPollMs,
+    delivered: () => hub.idle(),
   });
   await listener.start();
   const retention = scheduleRetention(runtime);

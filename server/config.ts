@@ -52,6 +52,17 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** Cases closed or withdrawn longer than this many days ago are erased (MERIDIAN_RETENTION_DAYS). */
   retentionDays: number;
+  /** Live subscriptions one WebSocket, and one user over all their sockets, may hold. */
+  subscriptionsPerSocket: number;
+  subscriptionsPerUser: number;
+  /** GraphQL requests per signed-in user per minute, shared by every process. */
+  requestsPerMinute: number;
+  /** Comments per user per minute. */
+  commentsPerMinute: number;
+  /** Medical records (each takes one upload) per user per day. */
+  recordsPerDay: number;
+  /** Stored document bytes per case. */
+  caseDocumentBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -136,6 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webSocketPingMs: intFrom(env, "MERIDIAN_WS_PING_MS", 15_000),
     dbStatementTimeoutMs: intFrom(env, "MERIDIAN_DB_STATEMENT_TIMEOUT_MS", 15_000),
     retentionDays: intFrom(env, "MERIDIAN_RETENTION_DAYS", 3650),
+    subscriptionsPerSocket: intFrom(env, "MERIDIAN_SUBSCRIPTIONS_PER_SOCKET", 20),
+    subscriptionsPerUser: intFrom(env, "MERIDIAN_SUBSCRIPTIONS_PER_USER", 60),
+    requestsPerMinute: intFrom(env, "MERIDIAN_REQUESTS_PER_MINUTE", 600),
+    commentsPerMinute: intFrom(env, "MERIDIAN_COMMENTS_PER_MINUTE", 20),
+    recordsPerDay: intFrom(env, "MERIDIAN_RECORDS_PER_DAY", 500),
+    caseDocumentBytes: intFrom(env, "MERIDIAN_CASE_DOCUMENT_BYTES", 4 * 1024 ** 3),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
   };
   if (config.retentionDays < 1) throw new ConfigError("MERIDIAN_RETENTION_DAYS must be at least 1");

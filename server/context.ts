@@ -98,14 +98,18 @@ export function createContext(runtime: Runtime, input: ContextInput): RequestCon
   return { ...buildContext(runtime, input, undefined), authorization: input.authorization ?? "" };
 }
 
-/** Settles `ctx.viewer` from the request's token, once per context (Apollo may copy the context per operation). */
+/**
+ * Settles `ctx.viewer` from the request's token, once per context (Apollo may copy the context
+ * per operation), and counts the request against the user's rate (RATE_LIMITED once over it).
+ */
 export function authenticate(ctx: RequestContext): Promise<void> {
   if (ctx.authorization === undefined) return Promise.resolve();
-  ctx.viewerSettled ??= resolveViewer(ctx.runtime, ctx.authorization).then((resolved) => {
+  ctx.viewerSettled ??= resolveViewer(ctx.runtime, ctx.authorization).then(async (resolved) => {
     ctx.viewer = resolved?.viewer ?? null;
     ctx.tokenExpiresAt = resolved?.expiresAt ?? null;
     ctx.sessionFamilyId = resolved?.familyId ?? null;
     ctx.loaders = createLoaders(ctx.db, ctx.viewer);
+    if (ctx.viewer) await ctx.runtime.quotas.request(ctx.viewer.userId);
   });
   return ctx.viewerSettled;
 }

@@ -14,6 +14,7 @@ import { PatientEntity } from "./patients/patient.entity.js";
 import { ReviewAssignmentEntity } from "./reviews/review-assignment.entity.js";
 import { ReviewerEntity } from "./reviewers/reviewer.entity.js";
 import { UserEntity } from "./users/user.entity.js";
+import { pagedChildren } from "./common/paging.js";
 
 type Row = ObjectLiteral;
 
@@ -46,21 +47,18 @@ export function createLoaders(db: DataSource, viewer: Viewer | null) {
     reviewer: byKey(db, ReviewerEntity, "id"),
     reviewerByUser: byKey(db, ReviewerEntity, "userId"),
     case: byKey(db, CaseEntity, "id"),
-    casesByPatient: manyByKey(db, CaseEntity, "patientId", { openedAt: "DESC" }),
     summary: byKey(db, CaseSummaryEntity, "id"),
     summariesByCase: manyByKey(db, CaseSummaryEntity, "caseId", { language: "ASC", version: "ASC" }),
-    recordsByCase: manyByKey(db, MedicalRecordEntity, "caseId", { receivedAt: "ASC" }),
-    /** Records whose bytes have arrived, per case (what the CASE_ORGANISATION guard counts). */
-    recordCountByCase: new DataLoader<string, number>(async (caseIds) => {
-      const rows: Array<{ case_id: string; count: string }> = await db.query(
-        `SELECT case_id, count(*) AS count FROM medical_record WHERE case_id = ANY($1::uuid[]) AND uploaded_at IS NOT NULL GROUP BY case_id`,
+    /** Records whose bytes have arrived (what the CASE_ORGANISATION guard counts), per case: all of them, and those shared with reviewers. */
+    recordCountByCase: new DataLoader<string, { all: number; shared: number }>(async (caseIds) => {
+      const rows: Array<{ case_id: string; count: string; shared: string }> = await db.query(
+        `SELECT case_id, count(*) AS count, count(*) FILTER (WHERE shared_with_reviewers) AS shared FROM medical_record WHERE case_id = ANY($1::uuid[]) AND uploaded_at IS NOT NULL GROUP BY case_id`,
         [[...caseIds]],
       );
-      const counts = new Map(rows.map((r) => [r.case_id, Number(r.count)]));
-      return caseIds.map((id) => counts.get(id) ?? 0);
+      const counts = new Map(rows.map((r) => [r.case_id, { all: Number(r.count), shared: Number(r.shared) }]));
+      return caseIds.map((id) => counts.get(id) ?? { all: 0, shared: 0 });
     }),
     assignmentsByCase: manyByKey(db, ReviewAssignmentEntity, "caseId", { invitedAt: "ASC" }),
-    assignmentsByReviewer: manyByKey(db, ReviewAssignmentEntity, "reviewerId", { invitedAt: "DESC" }),
     /** The viewing reviewer's own assignment per case (what their access depends on). */
     viewerAssignmentByCase: new DataLoader<string, ReviewAssignmentEntity | undefined>(async (caseIds) => {
       if (!viewer?.reviewerId) return caseIds.map(() => undefined);
@@ -74,10 +72,16 @@ export function createLoaders(db: DataSource, viewer: Viewer | null) {
       return caseIds.map((id) => facts.get(id));
     }),
     comment: byKey(db, CommentEntity, "id"),
-    commentsByCase: manyByKey(db, CommentEntity, "caseId", { createdAt: "ASC" }),
-    optionsByCase: manyByKey(db, PathwayOptionEntity, "caseId", { createdAt: "ASC" }),
     record: byKey(db, MedicalRecordEntity, "id"),
-    consentsByPatient: manyByKey(db, ConsentEntity, "patientId", { grantedAt: "DESC" }),
+    /** Pages of the lists that grow with use, cut to the page in SQL (server/common/paging.ts). */
+    commentPages: pagedChildren(db, CommentEntity, { table: "comment", parentColumn: "case_id", order: ["created_at"] }),
+    recordPages: pagedChildren(db, MedicalRecordEntity, { table: "medical_record", parentColumn: "case_id", order: ["received_at"] }),
+    optionPages: pagedChildren(db, PathwayOptionEntity, { table: "pathway_option", parentColumn: "case_id", order: ["created_at"] }),
+    assignmentPages: pagedChildren(db, ReviewAssignmentEntity, { table: "review_assignment", parentColumn: "case_id", order: ["invited_at"] }),
+    summaryPages: pagedChildren(db, CaseSummaryEntity, { table: "case_summary", parentColumn: "case_id", order: ["language", "version"] }),
+    casePagesByPatient: pagedChildren(db, CaseEntity, { table: "medical_case", parentColumn: "patient_id", order: ["opened_at"], descending: true }),
+    consentPages: pagedChildren(db, ConsentEntity, { table: "consent", parentColumn: "patient_id", order: ["granted_at"], descending: true }),
+    reviewerAssignmentPages: pagedChildren(db, ReviewAssignmentEntity, { table: "review_assignment", parentColumn: "reviewer_id", order: ["invited_at"], descending: true }),
     /** Countries covered by a patient's active cross-border consents. */
     consentCountriesByPatient: new DataLoader<string, string[]>(async (patientIds) => {
       const rows = await db.getRepository(ConsentEntity).find({

@@ -1,7 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
-import { canSeeIdentity, canSeeSummary } from "../auth/policy.js";
+import { canSeeIdentity, canSeeRecord, canSeeSummary } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { Language } from "../common/enums.js";
+import { PAGES } from "../common/limits.js";
+import { pageOf } from "../common/paging.js";
 import { CommentType } from "../comments/comment.type.js";
 import { visibleComments } from "../comments/comment.service.js";
 import { consentActive } from "../consents/consent.service.js";
@@ -12,7 +14,7 @@ import { visibleOptions } from "../options/option.service.js";
 import { PatientType } from "../patients/patient.type.js";
 import { toPatientType } from "../patients/patient.service.js";
 import { MedicalRecordType } from "../records/medical-record.type.js";
-import { visibleRecords } from "../records/record.service.js";
+import { recordPage } from "../records/record.service.js";
 import { ReviewAssignmentType } from "../reviews/review-assignment.type.js";
 import { visibleAssignments } from "../reviews/review.service.js";
 import { CaseSummaryType } from "../summaries/case-summary.type.js";
@@ -32,13 +34,19 @@ export class CaseFieldsResolver {
 
   @FieldResolver(() => Int, { description: "The records whose document has arrived, of those the viewer may see: what the CASE_ORGANISATION guard counts." })
   async recordCount(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<number> {
-    if (c.view === "STAFF" || c.view === "OWNER") return ctx.loaders.recordCountByCase.load(c.id);
-    return (await visibleRecords(ctx, c)).filter((row) => row.uploadedAt !== null).length;
+    const counts = await ctx.loaders.recordCountByCase.load(c.id);
+    if (canSeeRecord(c.view, { sharedWithReviewers: false })) return counts.all;
+    return canSeeRecord(c.view, { sharedWithReviewers: true }) ? counts.shared : 0;
   }
 
   @FieldResolver(() => [MedicalRecordType])
-  async records(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<MedicalRecordType[]> {
-    return (await visibleRecords(ctx, c)).map((row) => MedicalRecordType.from(row, c.view));
+  async records(
+    @Ctx() ctx: RequestContext,
+    @Root() c: CaseType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.caseRecords.default, description: `At most ${PAGES.caseRecords.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last record of the previous page." }) after: string | null,
+  ): Promise<MedicalRecordType[]> {
+    return (await recordPage(ctx, c, pageOf(PAGES.caseRecords, first, after))).map((row) => MedicalRecordType.from(row, c.view));
   }
 
   @FieldResolver(() => CaseSummaryType, { nullable: true, description: "The newest published summary in that language, or null." })
@@ -52,23 +60,43 @@ export class CaseFieldsResolver {
   }
 
   @FieldResolver(() => [CaseSummaryType])
-  async summaries(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<CaseSummaryType[]> {
-    return (await visibleSummaries(ctx, c)).map((row) => CaseSummaryType.from(row, c.view));
+  async summaries(
+    @Ctx() ctx: RequestContext,
+    @Root() c: CaseType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.caseSummaries.default, description: `At most ${PAGES.caseSummaries.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last summary of the previous page." }) after: string | null,
+  ): Promise<CaseSummaryType[]> {
+    return (await visibleSummaries(ctx, c, pageOf(PAGES.caseSummaries, first, after))).map((row) => CaseSummaryType.from(row, c.view));
   }
 
   @FieldResolver(() => [ReviewAssignmentType])
-  async assignments(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<ReviewAssignmentType[]> {
-    return (await visibleAssignments(ctx, c)).map(({ row, opinionVisible }) => ReviewAssignmentType.from(row, opinionVisible));
+  async assignments(
+    @Ctx() ctx: RequestContext,
+    @Root() c: CaseType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.caseAssignments.default, description: `At most ${PAGES.caseAssignments.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last assignment of the previous page." }) after: string | null,
+  ): Promise<ReviewAssignmentType[]> {
+    return (await visibleAssignments(ctx, c, pageOf(PAGES.caseAssignments, first, after))).map(({ row, opinionVisible }) => ReviewAssignmentType.from(row, opinionVisible));
   }
 
   @FieldResolver(() => [CommentType])
-  async comments(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<CommentType[]> {
-    return (await visibleComments(ctx, c)).map((row) => CommentType.from(row, c.view));
+  async comments(
+    @Ctx() ctx: RequestContext,
+    @Root() c: CaseType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.caseComments.default, description: `At most ${PAGES.caseComments.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last comment of the previous page." }) after: string | null,
+  ): Promise<CommentType[]> {
+    return (await visibleComments(ctx, c, pageOf(PAGES.caseComments, first, after))).map((row) => CommentType.from(row, c.view));
   }
 
   @FieldResolver(() => [PathwayOptionType])
-  async options(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<PathwayOptionType[]> {
-    return (await visibleOptions(ctx, c)).map(PathwayOptionType.from);
+  async options(
+    @Ctx() ctx: RequestContext,
+    @Root() c: CaseType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.caseOptions.default, description: `At most ${PAGES.caseOptions.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last option of the previous page." }) after: string | null,
+  ): Promise<PathwayOptionType[]> {
+    return (await visibleOptions(ctx, c, pageOf(PAGES.caseOptions, first, after))).map(PathwayOptionType.from);
   }
 
   @FieldResolver(() => [CaseEventNode], { description: "The case's events as this viewer may see them, oldest first; without after, from the start." })

@@ -5,17 +5,18 @@ import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { CaseEventType } from "../common/enums.js";
 import { requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
+import type { Page } from "../common/paging.js";
 import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
-import { visibleSummaries } from "../summaries/summary.service.js";
 import { CommentEntity } from "./comment.entity.js";
 import type { AddCommentInput } from "./comment.input.js";
 
 /** Coordinators and reviewers with the whole case in view comment on a section of a published summary. */
 export async function addComment(ctx: RequestContext, input: AddCommentInput): Promise<{ row: CommentEntity; view: VisibleCase["view"] }> {
   const body = requireText(input.body, "input.body", LIMITS.longText);
+  await ctx.runtime.quotas.comment(ctx.viewer!.userId);
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     if (!canContribute(view)) throw new ForbiddenError("Accept the invitation before contributing to the case");
@@ -65,13 +66,14 @@ export async function withdrawComment(ctx: RequestContext, id: string): Promise<
   });
 }
 
-export async function visibleComments(ctx: RequestContext, visible: VisibleCase): Promise<CommentEntity[]> {
+/** A page of the case's comments, oldest first, as this view may see them. */
+export async function visibleComments(ctx: RequestContext, visible: VisibleCase, page: Page): Promise<CommentEntity[]> {
   if (!canSeeComments(visible.view)) return [];
-  const comments = await ctx.loaders.commentsByCase.load(visible.row.id);
-  if (visible.view === "STAFF") return comments;
-  // A comment leads to the summary version it is anchored to: only those this view may read (not drafts).
-  const readable = new Set((await visibleSummaries(ctx, visible)).map((summary) => summary.id));
-  return comments.filter((comment) => readable.has(comment.summaryId));
+  // A comment leads to the summary version it is anchored to: only those this view may read (canSeeSummary: not drafts).
+  const filter = canSeeSummary(visible.view, { publishedAt: null })
+    ? undefined
+    : { sql: "EXISTS (SELECT 1 FROM case_summary s WHERE s.id = y.summary_id AND s.published_at IS NOT NULL)", params: {} };
+  return ctx.loaders.commentPages.load({ parentId: visible.row.id, page, filter });
 }
 
 /** The comment a reply answers, unless it is anchored to a summary this view may not read (a draft). */

@@ -1,9 +1,10 @@
 import { In, Not } from "typeorm";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
-import { NotFoundError, unlessNotFound } from "../errors.js";
+import { ConflictError, NotFoundError, unlessNotFound } from "../errors.js";
 import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
 import { requireCountryCode } from "../common/countries.js";
+import type { Page } from "../common/paging.js";
 import { CaseEntity } from "../cases/case.entity.js";
 import { isActive } from "../cases/workflow.js";
 import { appendEvents, type NewCaseEvent } from "../events/outbox.js";
@@ -28,6 +29,13 @@ export async function recordConsent(ctx: RequestContext, input: RecordConsentInp
   const patient = await findVisiblePatient(ctx, input.patientId);
   const viewer = ctx.viewer!;
   return ctx.db.transaction(async (manager) => {
+    // The patient's row serializes their consents: two identical ones recorded at once cannot both pass the check.
+    await manager.query(`SELECT 1 FROM patient WHERE id = $1 FOR UPDATE`, [patient.id]);
+    const [same] = await manager.query(
+      `SELECT 1 FROM consent WHERE patient_id = $1 AND scope = $2 AND revoked_at IS NULL AND destination_countries::text[] @> $3::text[] AND destination_countries::text[] <@ $3::text[] LIMIT 1`,
+      [patient.id, input.scope, countries],
+    );
+    if (same) throw new ConflictError("An active consent with the same scope and countries already exists", "input.destinationCountries");
     const consent = await manager.save(
       manager.create(ConsentEntity, {
         patientId: patient.id,
@@ -73,8 +81,9 @@ export async function revokeConsent(ctx: RequestContext, id: string): Promise<Co
   });
 }
 
-export async function consentsOf(ctx: RequestContext, patientId: string): Promise<ConsentEntity[]> {
-  return ctx.loaders.consentsByPatient.load(patientId);
+/** A page of the patient's consents, newest first. */
+export async function consentsOf(ctx: RequestContext, patientId: string, page: Page): Promise<ConsentEntity[]> {
+  return ctx.loaders.consentPages.load({ parentId: patientId, page });
 }
 
 /** True when the patient's consents cover every accepted reviewer (or, with none yet, some consent is active). */

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { accountLimitRowKeys } from "../auth/login-limiter.js";
+import { searchTextOf } from "../common/search.js";
 import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { NotFoundError } from "../errors.js";
@@ -110,16 +111,20 @@ export async function eraseCaseContent(ctx: RequestContext, manager: EntityManag
 async function eraseIdentity(manager: EntityManager, patient: PatientEntity): Promise<void> {
   const user = await manager.findOneOrFail(UserEntity, { where: { id: patient.userId }, lock: { mode: "pessimistic_write" } });
   await manager.query(`DELETE FROM consent WHERE patient_id = $1`, [patient.id]);
+  const email = `erased-${user.id}@erased.invalid`;
+  // update() runs no entity listener: the search columns, which fold the name and email, are set here too.
   await manager.update(PatientEntity, { id: patient.id }, {
     fullName: ERASED_NAME,
+    searchText: searchTextOf(ERASED_NAME),
     dateOfBirthEnc: "",
     healthCardNumberEnc: null,
     erasedAt: new Date(),
     erasureRequestedAt: null,
   });
   await manager.update(UserEntity, { id: user.id }, {
-    email: `erased-${user.id}@erased.invalid`,
+    email,
     displayName: ERASED_NAME,
+    searchText: searchTextOf(ERASED_NAME, email),
     passwordHash: null,
     disabledAt: user.disabledAt ?? new Date(),
   });

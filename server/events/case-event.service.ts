@@ -2,9 +2,10 @@ import { visibleEventTypes } from "../auth/policy.js";
 import type { VisibleCase } from "../cases/case-access.js";
 import type { RequestContext } from "../context.js";
 import { BadUserInputError } from "../errors.js";
+import { PAGES } from "../common/limits.js";
 import { CaseEventEntity } from "./case-event.entity.js";
 
-export const MAX_EVENTS_PAGE = 500;
+export const MAX_EVENTS_PAGE = PAGES.caseEvents.max;
 const MAX_BIGINT = 9223372036854775807n;
 
 /** `after` for "from the start": event ids are positive, so every event comes after it. */

@@ -1,10 +1,10 @@
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { DataSource } from "typeorm";
-import { canSeeEvent, caseView, isStaff, type CaseFacts, type CaseView } from "../auth/policy.js";
+import { canSeeEvent, type CaseView } from "../auth/policy.js";
 import type { Viewer } from "../auth/viewer.js";
 import { buildContext, flushReadAudit, type RequestContext } from "../context.js";
 import { codedGraphQLError, formatError, logUnexpected } from "../errors.js";
-import { CaseEventType, type AssignmentStatus } from "../common/enums.js";
+import { CaseEventType } from "../common/enums.js";
 import type { Runtime } from "../runtime.js";
 import { CaseEntity } from "../cases/case.entity.js";
 import { noteCaseRead } from "../cases/case-access.js";
@@ -12,6 +12,8 @@ import { ACCESS_LOG_FOLD_MINUTES } from "../audit/access-log.js";
 import { CaseEventEntity } from "./case-event.entity.js";
 import { CaseEventNode } from "./case-event.type.js";
 import { SubscriptionHandle } from "./subscription-handle.js";
+import { loadBatchFacts, viewInBatch } from "./batch-facts.js";
+import { ConcurrencyLimit } from "../common/concurrency-limit.js";
 
 export type SubscriptionField = "caseStatusChanged" | "caseActivity";
 
@@ -30,6 +32,8 @@ export interface SubscriptionRequest {
   subscriptionId: string;
   send(message: string): void;
   bufferedBytes(): number;
+  /** Gives back the slot reserve() counted against the user, once the subscription ends. */
+  release?: () => void;
 }
 
 interface Subscriber {
@@ -41,6 +45,10 @@ interface Subscriber {
   /** Subscribers whose group key and view are equal share one execution per event. */
   groupKey: string;
   lastDeliveredId: bigint;
+  /** The newest event queued for delivery, and the deliveries queued and not yet done, in order behind `tail`. */
+  lastQueuedId: bigint;
+  pending: number;
+  tail: Promise<void>;
   /** While replaying (caseActivity with after), live events wait here. */
   backlog: CaseEventEntity[] | null;
   /** Whether results depend on who the viewer is, not only on their view of the case. */
@@ -49,17 +57,26 @@ interface Subscriber {
   readAuditedAt: number;
 }
 
-/** What authorization needs about the cases of a batch, loaded once for every subscriber. */
-interface BatchFacts {
-  cases: Map<string, CaseEntity>;
-  assignments: Map<string, Map<string, AssignmentStatus>>;
-  consentCountries: Map<string, string[]>;
-}
 
-/** A subscriber whose socket has this much unsent is cut off rather than buffered without end; it resumes with caseActivity(after). */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** A subscriber whose socket would hold more than this unsent is cut off rather than buffered without end; it resumes with caseActivity(after). */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** One event's result for one subscriber; the cost limit on subscription documents keeps real ones to a few kilobytes. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Events queued for one subscriber and not yet sent. */
+const MAX_PENDING_EVENTS = 1000;
+/** Selections executed at once, and the time one may take before its subscribers are ended. */
+const EXECUTION_CONCURRENCY = 8;
+const EXECUTION_BUDGET_MS = 10_000;
+
 const tooFarBehind = () =>
   new GraphQLError("The subscriber fell too far behind; subscribe again with caseActivity(after: the last id received)", { extensions: { code: "SERVICE_UNAVAILABLE" } });
+const tooSlow = () =>
+  new GraphQLError("The subscription's selection took too long to execute; subscribe again with a smaller selection", { extensions: { code: "SERVICE_UNAVAILABLE" } });
+const tooLarge = () =>
+  new GraphQLError(`An event's result exceeded ${MAX_MESSAGE_BYTES} bytes; subscribe again with a smaller selection`, { extensions: { code: "PAYLOAD_TOO_LARGE" } });
+
+/** An execution's serialized result (shared by every subscriber of its group), or why there is none. */
+type Payload = { text: string; bytes: number } | "FAILED" | "TIMEOUT";
 
 /**
  * A subscription's reads are audited once per access log fold window, not once per
@@ -89,6 +106,11 @@ export class EventHub {
   private readonly subscribers = new Map<number, Subscriber>();
   private readonly byCase = new Map<string, Set<Subscriber>>();
   private readonly anyCase = new Set<Subscriber>();
+  private readonly perUser = new Map<string, number>();
+  private readonly executions = new ConcurrencyLimit(EXECUTION_CONCURRENCY);
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The most a subscriber's socket held unsent right after a send, since start. */
+  private peakBufferedBytes = 0;
 
   constructor(
     private readonly runtime: Runtime,
@@ -101,7 +123,27 @@ export class EventHub {
 
   /** Sizes of the registry, for leak checks and metrics. */
   stats() {
-    return { subscribers: this.subscribers.size, caseKeys: this.byCase.size, anyCase: this.anyCase.size };
+    return { subscribers: this.subscribers.size, caseKeys: this.byCase.size, anyCase: this.anyCase.size, users: this.perUser.size, peakBufferedBytes: this.peakBufferedBytes };
+  }
+
+  /** Counts a subscription against its user before it is registered: null when the user already holds `limit`. */
+  reserve(userId: string, limit: number): (() => void) | null {
+    const held = this.perUser.get(userId) ?? 0;
+    if (held >= limit) return null;
+    this.perUser.set(userId, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.perUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.perUser.set(userId, left);
+      else this.perUser.delete(userId);
+    };
+  }
+
+  /** Resolves once every batch published so far has been delivered (or its subscribers ended). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   async subscribe(request: SubscriptionRequest): Promise<SubscriptionHandle> {
@@ -115,6 +157,9 @@ export class EventHub {
       messagePrefix: `{"id":${JSON.stringify(request.subscriptionId)},"type":"next","payload":`,
       groupKey: `${request.documentKey}\u0000${personal ? request.viewer.userId : request.viewer.role}`,
       lastDeliveredId: BigInt(request.after ?? 0),
+      lastQueuedId: BigInt(request.after ?? 0),
+      pending: 0,
+      tail: Promise.resolve(),
       backlog: request.after !== null ? [] : null,
       personal,
       readAuditedAt: 0,
@@ -135,6 +180,7 @@ export class EventHub {
     const subscriber = this.subscribers.get(id);
     if (!subscriber) return;
     this.subscribers.delete(id);
+    subscriber.request.release?.();
     this.anyCase.delete(subscriber);
     const caseId = subscriber.request.caseId;
     if (caseId) {
@@ -147,20 +193,22 @@ export class EventHub {
   /** Replays what came after `after`, then whatever arrived meanwhile, then goes live: no gap, no duplicate. */
   private async replay(subscriber: Subscriber): Promise<void> {
     try {
+      let after = subscriber.lastDeliveredId.toString();
       for (;;) {
         const rows = await this.db
           .getRepository(CaseEventEntity)
           .createQueryBuilder("e")
-          .where("e.case_id = :caseId AND e.id > :after", { caseId: subscriber.request.caseId, after: subscriber.lastDeliveredId.toString() })
+          .where("e.case_id = :caseId AND e.id > :after", { caseId: subscriber.request.caseId, after })
           .orderBy("e.id", "ASC")
           .limit(500)
           .getMany();
         if (rows.length === 0) break;
-        await this.deliver(rows, [subscriber]);
+        await (await this.deliver(rows, [subscriber])).delivered;
         if (subscriber.handle.closed) return;
+        after = rows[rows.length - 1].id;
       }
       while (subscriber.backlog && subscriber.backlog.length > 0) {
-        await this.deliver(subscriber.backlog.splice(0), [subscriber]);
+        await (await this.deliver(subscriber.backlog.splice(0), [subscriber])).delivered;
       }
       subscriber.backlog = null;
     } catch (error) {
@@ -178,69 +226,45 @@ export class EventHub {
       if (subscriber.backlog) subscriber.backlog.push(...events.filter((e) => e.caseId === subscriber.request.caseId));
       else live.push(subscriber);
     }
-    if (live.length > 0) await this.deliver(events, live);
+    if (live.length === 0) return;
+    const { delivered } = await this.deliver(events, live);
+    this.inFlight.add(delivered);
+    void delivered.finally(() => this.inFlight.delete(delivered));
   }
 
-  private async loadFacts(events: CaseEventEntity[]): Promise<BatchFacts> {
-    const caseIds = [...new Set(events.map((e) => e.caseId))];
-    const cases = await this.db.getRepository(CaseEntity).createQueryBuilder("c").where("c.id = ANY(:caseIds)", { caseIds }).getMany();
-    const patientIds = [...new Set(cases.map((c) => c.patientId))];
-    const [assignmentRows, consentRows] = await Promise.all([
-      this.db.query(`SELECT case_id, reviewer_id, status FROM review_assignment WHERE case_id = ANY($1::uuid[])`, [caseIds]) as Promise<Array<{ case_id: string; reviewer_id: string; status: AssignmentStatus }>>,
-      this.db.query(
-        `SELECT patient_id, array_agg(DISTINCT country) AS countries FROM consent, unnest(destination_countries) AS country
-          WHERE patient_id = ANY($1::uuid[]) AND revoked_at IS NULL AND scope = 'CROSS_BORDER_REVIEW' GROUP BY patient_id`,
-        [patientIds],
-      ) as Promise<Array<{ patient_id: string; countries: string[] }>>,
-    ]);
-    const assignments = new Map<string, Map<string, AssignmentStatus>>();
-    for (const row of assignmentRows) {
-      const perCase = assignments.get(row.case_id) ?? new Map();
-      perCase.set(row.reviewer_id, row.status);
-      assignments.set(row.case_id, perCase);
-    }
-    return {
-      cases: new Map(cases.map((c) => [c.id, c])),
-      assignments,
-      consentCountries: new Map(consentRows.map((r) => [r.patient_id, r.countries])),
-    };
-  }
-
-  private viewOf(viewer: Viewer, row: CaseEntity, facts: BatchFacts): CaseView | null {
-    if (row.erasedAt) return null;
-    // Staff see every (unerased) case whatever the facts: no need to gather them.
-    if (isStaff(viewer)) return "STAFF";
-    const caseFacts: CaseFacts = {
-      status: row.status,
-      heldFrom: row.heldFrom,
-      patientId: row.patientId,
-      viewerAssignmentStatus: viewer.reviewerId ? (facts.assignments.get(row.id)?.get(viewer.reviewerId) ?? null) : null,
-      consentCountries: facts.consentCountries.get(row.patientId) ?? [],
-    };
-    return caseView(viewer, caseFacts);
-  }
-
-  private async deliver(events: CaseEventEntity[], subscribers: Subscriber[]): Promise<void> {
-    const facts = await this.loadFacts(events);
+  /**
+   * Authorizes every subscriber for each event of the batch and queues its delivery behind
+   * its earlier ones. Executions run at most EXECUTION_CONCURRENCY at a time, each within
+   * its budget, and a subscriber is sent its result as soon as its own execution (and its
+   * earlier events) are done: a slow selection holds up only the subscribers that share it.
+   * Resolves once the batch is queued; the promise it returns settles once it is delivered.
+   */
+  private async deliver(events: CaseEventEntity[], subscribers: Subscriber[]): Promise<{ delivered: Promise<unknown> }> {
+    const facts = await loadBatchFacts(this.db, events);
+    const queued: Array<Promise<void>> = [];
     for (const event of events) {
       const row = facts.cases.get(event.caseId);
       if (!row) continue;
       const eventId = BigInt(event.id);
       // view -> group key -> execution (nested, so no key string is built per subscriber).
-      const executions = new Map<CaseView, Map<string, Promise<ExecutionResult>>>();
-      const deliveries: Array<[Subscriber, Promise<ExecutionResult>]> = [];
+      const executions = new Map<CaseView, Map<string, Promise<Payload>>>();
       for (const subscriber of subscribers) {
         const { request } = subscriber;
-        if (subscriber.handle.closed || eventId <= subscriber.lastDeliveredId) continue;
+        if (subscriber.handle.closed || eventId <= subscriber.lastQueuedId) continue;
         if (request.caseId && request.caseId !== event.caseId) continue;
-        const view = this.viewOf(request.viewer, row, facts);
+        const view = viewInBatch(request.viewer, row, facts);
         if (!view) {
-          // Rights ended (assignment over, consent revoked, case closed): a case-specific subscription ends.
-          if (request.caseId) subscriber.handle.end(notVisible());
+          // Rights ended (assignment over, consent revoked, case closed): a case-specific subscription ends, after what it was sent before.
+          if (request.caseId) queued.push(this.enqueue(subscriber, async () => subscriber.handle.end(notVisible())));
           continue;
         }
         if (request.field === "caseStatusChanged" && event.type !== CaseEventType.STATUS_CHANGED) continue;
         if (!canSeeEvent(view, event)) continue;
+        subscriber.lastQueuedId = eventId;
+        if (subscriber.pending >= MAX_PENDING_EVENTS) {
+          subscriber.handle.end(tooFarBehind());
+          continue;
+        }
         let byGroup = executions.get(view);
         if (!byGroup) executions.set(view, (byGroup = new Map()));
         let execution = byGroup.get(subscriber.groupKey);
@@ -248,38 +272,62 @@ export class EventHub {
           const now = Date.now();
           const auditRead = subscriber.personal && now - subscriber.readAuditedAt >= SUBSCRIPTION_READ_AUDIT_MS;
           if (auditRead) subscriber.readAuditedAt = now;
-          execution = this.execute(request, view, event, row, auditRead);
+          execution = this.budgeted(() => this.execute(request, view, event, row, auditRead), event);
           byGroup.set(subscriber.groupKey, execution);
         }
-        deliveries.push([subscriber, execution]);
-      }
-      // Each distinct execution settles and is serialized once; every subscriber gets the same bytes behind its own id.
-      const payloads = new Map<Promise<ExecutionResult>, string | null>();
-      await Promise.all(
-        [...executions.values()].flatMap((byGroup) => [...byGroup.values()]).map((execution) =>
-          execution.then(
-            (result) => void payloads.set(execution, JSON.stringify(result)),
-            (error) => {
-              logUnexpected(this.runtime.logger, error, { step: "event delivery", eventId: event.id });
-              payloads.set(execution, null);
-            },
-          ),
-        ),
-      );
-      for (const [subscriber, execution] of deliveries) {
-        // Unsubscribed (or ended) while the execution ran: nothing more may go out under its id.
-        if (subscriber.handle.closed) continue;
-        const payload = payloads.get(execution)!;
-        if (payload === null) {
-          subscriber.handle.end(new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } }));
-        } else if (subscriber.request.bufferedBytes() > MAX_BUFFERED_BYTES) {
-          subscriber.handle.end(tooFarBehind());
-        } else {
-          subscriber.request.send(`${subscriber.messagePrefix}${payload}}`);
-          subscriber.lastDeliveredId = eventId;
-        }
+        const result = execution;
+        queued.push(this.enqueue(subscriber, async () => this.send(subscriber, await result, eventId)));
       }
     }
+    return { delivered: Promise.all(queued) };
+  }
+
+  /** Runs one step of a subscriber's deliveries after its earlier ones, never failing the chain. */
+  private enqueue(subscriber: Subscriber, step: () => Promise<void>): Promise<void> {
+    subscriber.pending++;
+    subscriber.tail = subscriber.tail
+      .then(() => (subscriber.handle.closed ? undefined : step()))
+      .catch((error) => logUnexpected(this.runtime.logger, error, { step: "event delivery" }))
+      .finally(() => subscriber.pending--);
+    return subscriber.tail;
+  }
+
+  /** One execution within the concurrency limit and its time budget, serialized once for every subscriber that shares it. */
+  private budgeted(run: () => Promise<ExecutionResult>, event: CaseEventEntity): Promise<Payload> {
+    return this.executions.run(async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<Payload>((resolve) => (timer = setTimeout(() => resolve("TIMEOUT"), EXECUTION_BUDGET_MS)));
+      const execution = run().then(
+        (result): Payload => {
+          const text = JSON.stringify(result);
+          return { text, bytes: Buffer.byteLength(text) };
+        },
+        (error): Payload => {
+          logUnexpected(this.runtime.logger, error, { step: "event delivery", eventId: event.id });
+          return "FAILED";
+        },
+      );
+      try {
+        return await Promise.race([execution, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+
+  /**
+   * Sends one result unless it would take the socket's unsent bytes past the cap (then the
+   * subscriber is cut off: it resumes with caseActivity(after)) or is larger than a message may be.
+   */
+  private send(subscriber: Subscriber, payload: Payload, eventId: bigint): void {
+    if (payload === "FAILED") return subscriber.handle.end(new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } }));
+    if (payload === "TIMEOUT") return subscriber.handle.end(tooSlow());
+    if (payload.bytes > MAX_MESSAGE_BYTES) return subscriber.handle.end(tooLarge());
+    const message = `${subscriber.messagePrefix}${payload.text}}`;
+    if (subscriber.request.bufferedBytes() + subscriber.messagePrefix.length + payload.bytes + 1 > MAX_BUFFERED_BYTES) return subscriber.handle.end(tooFarBehind());
+    subscriber.request.send(message);
+    subscriber.lastDeliveredId = eventId;
+    this.peakBufferedBytes = Math.max(this.peakBufferedBytes, subscriber.request.bufferedBytes());
   }
 
   private async execute(request: SubscriptionRequest, view: CaseView, event: CaseEventEntity, row: CaseEntity, auditRead: boolean): Promise<ExecutionResult> {

@@ -8,6 +8,8 @@ export interface OutboxListenerOptions {
   pollIntervalMs?: number;
   batchSize?: number;
   maxBackoffMs?: number;
+  /** Resolves once what was handed over has been delivered (delivery goes on after `deliver` returns). */
+  delivered?: () => Promise<void>;
 }
 
 /**
@@ -134,6 +136,7 @@ export class OutboxListener {
   async settle(): Promise<void> {
     this.wake();
     while (this.draining) await this.draining;
+    await this.options.delivered?.();
   }
 
   async stop(): Promise<void> {
@@ -141,6 +144,8 @@ export class OutboxListener {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.draining;
+    // Deliveries still executing use the pool, which closes after this.
+    await this.options.delivered?.();
     const client = this.client;
     this.client = null;
     if (client) {

@@ -105,6 +105,8 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
       },
       // Our subscriptions are checked here, so a refusal is a graphql-ws "error" message.
       onSubscribe: async (ctx, subscriptionId, payload) => {
+        // graphql-ws lists this one already, from the moment it arrives until it ends.
+        if (Object.keys(ctx.subscriptions).length > runtime.config.subscriptionsPerSocket) return [tooManySubscriptions("connection", runtime.config.subscriptionsPerSocket)];
         let document;
         try {
           document = parse(payload.query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
@@ -134,6 +136,8 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
             const check = buildContext(runtime, { authorization: undefined, clientAddress }, { viewer, expiresAt: Number.MAX_SAFE_INTEGER });
             await findVisibleCase(check, values.caseId);
           }
+          const release = hub.reserve(viewer.userId, runtime.config.subscriptionsPerUser);
+          if (!release) return [tooManySubscriptions("user", runtime.config.subscriptionsPerUser)];
           const hubRequest: SubscriptionRequest = {
             field,
             viewer,
@@ -147,6 +151,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
             subscriptionId,
             send: (message) => socket.send(message),
             bufferedBytes: () => socket.bufferedAmount,
+            release,
           };
           return { ...args, contextValue: { hubRequest } };
         } catch (error) {
@@ -233,6 +238,9 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
     },
   };
 }
+
+const tooManySubscriptions = (holder: "connection" | "user", limit: number) =>
+  new GraphQLError(`Too many live subscriptions for this ${holder} (at most ${limit}); end one first`, { extensions: { code: "RATE_LIMITED", limit } });
 
 /** Which of our subscription fields the operation subscribes to, if any. */
 function subscriptionField(args: ExecutionArgs): SubscriptionField | undefined {

@@ -4,6 +4,7 @@ import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { CaseEventType, OptionStatus, Role } from "../common/enums.js";
+import type { Page } from "../common/paging.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
 import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
@@ -124,7 +125,10 @@ export async function deliverOptions(manager: EntityManager, caseId: string, at:
   );
 }
 
-export async function visibleOptions(ctx: RequestContext, visible: VisibleCase): Promise<PathwayOptionEntity[]> {
-  const rows = await ctx.loaders.optionsByCase.load(visible.row.id);
+/** A page of the case's options, oldest first, as this view may see them (canSeeOption, as SQL). */
+export async function visibleOptions(ctx: RequestContext, visible: VisibleCase, page: Page): Promise<PathwayOptionEntity[]> {
+  if (!canSeeOption(visible.view, { deliveredAt: new Date() })) return [];
+  const filter = canSeeOption(visible.view, { deliveredAt: null }) ? undefined : { sql: "y.delivered_at IS NOT NULL", params: {} };
+  const rows = await ctx.loaders.optionPages.load({ parentId: visible.row.id, page, filter });
   return rows.filter((row) => canSeeOption(visible.view, row));
 }

@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../context.js";
+import { PAGES } from "../common/limits.js";
+import { pageOf } from "../common/paging.js";
 import { CaseType } from "../cases/case.type.js";
 import { ConsentType } from "../consents/consent.type.js";
 import { consentsOf } from "../consents/consent.service.js";
@@ -51,13 +53,23 @@ export class PatientResolver {
   }
 
   @FieldResolver(() => [CaseType])
-  async cases(@Ctx() ctx: RequestContext, @Root() patient: PatientType): Promise<CaseType[]> {
-    return (await casesOfPatient(ctx, patient.id)).map(({ row, view }) => CaseType.from(row, view));
+  async cases(
+    @Ctx() ctx: RequestContext,
+    @Root() patient: PatientType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.patientCases.default, description: `At most ${PAGES.patientCases.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last case of the previous page (newest first)." }) after: string | null,
+  ): Promise<CaseType[]> {
+    return (await casesOfPatient(ctx, patient.id, pageOf(PAGES.patientCases, first, after))).map(({ row, view }) => CaseType.from(row, view));
   }
 
   @FieldResolver(() => [ConsentType])
-  async consents(@Ctx() ctx: RequestContext, @Root() patient: PatientType): Promise<ConsentType[]> {
-    return (await consentsOf(ctx, patient.id)).map(ConsentType.from);
+  async consents(
+    @Ctx() ctx: RequestContext,
+    @Root() patient: PatientType,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.patientConsents.default, description: `At most ${PAGES.patientConsents.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last consent of the previous page (newest first)." }) after: string | null,
+  ): Promise<ConsentType[]> {
+    return (await consentsOf(ctx, patient.id, pageOf(PAGES.patientConsents, first, after))).map(ConsentType.from);
   }
 
   @FieldResolver(() => [AccessLogEntryType], {

@@ -6,7 +6,8 @@ import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { Role } from "../common/enums.js";
 import { dateOnly, normaliseEmail, requireText } from "../common/input.js";
-import { LIMITS } from "../common/limits.js";
+import { LIMITS, PAGES } from "../common/limits.js";
+import type { Page } from "../common/paging.js";
 import { conflictOnUnique } from "../db/constraint-errors.js";
 import { EMAIL_TAKEN } from "../users/user.service.js";
 import { UserEntity } from "../users/user.entity.js";
@@ -98,10 +99,10 @@ export async function patientOfUser(ctx: RequestContext, userId: string): Promis
 }
 
 /** A patient's cases, as staff or the patient see them; read for the audit trail. */
-export async function casesOfPatient(ctx: RequestContext, patientId: string): Promise<VisibleCase[]> {
+export async function casesOfPatient(ctx: RequestContext, patientId: string, page: Page): Promise<VisibleCase[]> {
   const view = patientFileView(ctx.viewer, patientId);
   if (!view) return [];
-  const rows = await ctx.loaders.casesByPatient.load(patientId);
+  const rows = await ctx.loaders.casePagesByPatient.load({ parentId: patientId, page });
   for (const row of rows) noteCaseRead(ctx, row);
   return rows.map((row) => ({ row, view }));
 }

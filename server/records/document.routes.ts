@@ -7,7 +7,6 @@ import { verifyDocumentToken, type DocumentPurpose } from "../auth/tokens.js";
 import { buildContext, flushReadAudit, loadViewer, type RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { asDomainError, isStorageFull, logUnexpected, unlessNotFound } from "../errors.js";
-import { CaseEventType } from "../common/enums.js";
 import { isTerminal } from "../cases/workflow.js";
 import type { Runtime } from "../runtime.js";
 import { MAX_DOCUMENT_BYTES } from "./document-store.js";
@@ -16,8 +15,7 @@ import { DOCUMENT_TYPES, DocumentBodyError } from "./document-type.js";
 import type { MedicalRecordEntity } from "./medical-record.entity.js";
 import { findVisiblePatient } from "../patients/patient.service.js";
 import { streamPatientArchive } from "../patients/patient-export.service.js";
-import { CaseEntity } from "../cases/case.entity.js";
-import { findVisibleRecord, mayUpload } from "./record.service.js";
+import { caseDocumentRoom, findVisibleRecord, mayUpload } from "./record.service.js";
 import { UsedUrlTokenEntity } from "./used-url-token.entity.js";
 
 /** Marks a URL's token as used; false when it already was. */
@@ -97,8 +95,11 @@ async function upload(runtime: Runtime, req: Request, res: Response) {
   }
   if (!DOCUMENT_TYPES[contentType]) return fail(res, 415, "BAD_USER_INPUT", "contentType");
   if (Number(req.headers["content-length"] ?? 0) > MAX_DOCUMENT_BYTES) return fail(res, 413, "PAYLOAD_TOO_LARGE");
-  const { ctx, claims } = redeemed;
-  const accepted = await acceptDocument(ctx, redeemed.record.row, contentType, bodyOf(req), (manager) => spendToken(manager, claims.jti, claims.expiresAt));
+  const { ctx, claims, record } = redeemed;
+  // A case holds so many bytes of documents at most (uploads running at once may each take the room left).
+  const room = Math.min(MAX_DOCUMENT_BYTES, await caseDocumentRoom(ctx, record.row.caseId));
+  if (room <= 0 || Number(req.headers["content-length"] ?? 0) > room) return fail(res, 413, "PAYLOAD_TOO_LARGE");
+  const accepted = await acceptDocument(ctx, record.row, contentType, bodyOf(req), (manager) => spendToken(manager, claims.jti, claims.expiresAt), room);
   if (!accepted) return fail(res, 409, "CONFLICT");
   res.status(201).json(accepted);
 }

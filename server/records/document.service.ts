@@ -30,11 +30,12 @@ export async function acceptDocument(
   contentType: string,
   source: Readable,
   claim: (manager: EntityManager) => Promise<boolean> = async () => true,
+  maxBytes = MAX_DOCUMENT_BYTES,
 ): Promise<AcceptedDocument | undefined> {
   const documents = ctx.runtime.documents;
   const body = await inspectedBody(source, contentType);
   // Each attempt writes under its own key, so a losing concurrent upload never overwrites the winner.
-  const stored = await documents.write(`${record.id}-${crypto.randomUUID()}`, body, MAX_DOCUMENT_BYTES);
+  const stored = await documents.write(`${record.id}-${crypto.randomUUID()}`, body, maxBytes);
   const saved = await ctx.db
     .transaction(async (manager) => {
       const fresh = await claim(manager);

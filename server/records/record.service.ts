@@ -6,6 +6,7 @@ import { BadUserInputError, ForbiddenError, NotFoundError, unlessNotFound } from
 import { CaseEventType, Role } from "../common/enums.js";
 import { dateOnly, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
+import type { Page } from "../common/paging.js";
 import { findVisibleCase, lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { isTerminal } from "../cases/workflow.js";
 import { appendEvents } from "../events/outbox.js";
@@ -23,6 +24,7 @@ export async function addMedicalRecord(ctx: RequestContext, input: AddMedicalRec
   const title = requireText(input.title, "input.title", LIMITS.title);
   const documentDate = input.documentDate ? dateOnly(input.documentDate) : null;
   if (documentDate && documentDate > dateOnly(new Date())) throw new BadUserInputError("input.documentDate", "input.documentDate is in the future");
+  await ctx.runtime.quotas.record(ctx.viewer!.userId);
   return ctx.db.transaction(async (manager) => {
     const { row: caseRow, view } = await lockOpenCase(ctx, manager, input.caseId, "input.caseId");
     if (view !== "STAFF" && view !== "OWNER") throw new NotFoundError("Case");
@@ -106,9 +108,11 @@ export async function unshareRecord(ctx: RequestContext, id: string): Promise<Vi
   });
 }
 
-/** The records of a case that this view may see. */
-export async function visibleRecords(ctx: RequestContext, visible: VisibleCase): Promise<MedicalRecordEntity[]> {
-  const rows = await ctx.loaders.recordsByCase.load(visible.row.id);
+/** A page of the case's records, oldest first, as this view may see them (canSeeRecord, as SQL). */
+export async function recordPage(ctx: RequestContext, visible: VisibleCase, page: Page): Promise<MedicalRecordEntity[]> {
+  if (!canSeeRecord(visible.view, { sharedWithReviewers: true })) return [];
+  const filter = canSeeRecord(visible.view, { sharedWithReviewers: false }) ? undefined : { sql: "y.shared_with_reviewers", params: {} };
+  const rows = await ctx.loaders.recordPages.load({ parentId: visible.row.id, page, filter });
   return rows.filter((row) => canSeeRecord(visible.view, row));
 }
 
@@ -135,6 +139,12 @@ export async function findVisibleRecord(ctx: RequestContext, id: string): Promis
   const visible = await unlessNotFound(findVisibleCase(ctx, row.caseId));
   if (!visible || !canSeeRecord(visible.view, row)) throw new NotFoundError("MedicalRecord");
   return { row, view: visible.view, caseRow: visible.row };
+}
+
+/** How many more document bytes the case may store (MERIDIAN_CASE_DOCUMENT_BYTES over all its records). */
+export async function caseDocumentRoom(ctx: RequestContext, caseId: string): Promise<number> {
+  const [{ used }]: Array<{ used: string }> = await ctx.db.query(`SELECT coalesce(sum(size_bytes), 0)::text AS used FROM medical_record WHERE case_id = $1`, [caseId]);
+  return ctx.runtime.config.caseDocumentBytes - Number(used);
 }
 
 export const mayUpload = (ctx: RequestContext, record: MedicalRecordEntity) =>

@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../context.js";
 import { AssignmentStatus } from "../common/enums.js";
+import { PAGES } from "../common/limits.js";
+import { pageOf } from "../common/paging.js";
 import { ReviewAssignmentType } from "../reviews/review-assignment.type.js";
 import { assignmentsOfReviewer } from "../reviews/review.service.js";
 import { listReviewers, updateReviewerProfile } from "../users/user.service.js";
@@ -33,7 +35,9 @@ export class ReviewerResolver {
     @Ctx() ctx: RequestContext,
     @Root() reviewer: ReviewerType,
     @Arg("status", () => [AssignmentStatus], { nullable: true }) status: AssignmentStatus[] | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: PAGES.reviewerAssignments.default, description: `At most ${PAGES.reviewerAssignments.max}.` }) first: number | null,
+    @Arg("after", () => ID, { nullable: true, description: "The id of the last assignment of the previous page (newest first)." }) after: string | null,
   ): Promise<ReviewAssignmentType[]> {
-    return (await assignmentsOfReviewer(ctx, reviewer.id, status)).map((row) => ReviewAssignmentType.from(row, true));
+    return (await assignmentsOfReviewer(ctx, reviewer.id, status, pageOf(PAGES.reviewerAssignments, first, after))).map((row) => ReviewAssignmentType.from(row, true));
   }
 }

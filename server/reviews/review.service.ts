@@ -6,6 +6,7 @@ import { BadUserInputError, ConflictError, NotFoundError, unlessNotFound } from 
 import { AssignmentStatus, CaseEventType, CaseStatus } from "../common/enums.js";
 import { optionalText, requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
+import type { Page } from "../common/paging.js";
 import { lockOpenCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { activeConsentCountries } from "../consents/consent-coverage.js";
 import { appendEvents } from "../events/outbox.js";
@@ -94,18 +95,28 @@ export async function submitReview(ctx: RequestContext, assignmentId: string, op
 }
 
 /** A reviewer's assignments (optionally of some statuses), for the reviewer and staff; nobody else gets any. */
-export async function assignmentsOfReviewer(ctx: RequestContext, reviewerId: string, statuses: AssignmentStatus[] | null): Promise<ReviewAssignmentEntity[]> {
+export async function assignmentsOfReviewer(ctx: RequestContext, reviewerId: string, statuses: AssignmentStatus[] | null, page: Page): Promise<ReviewAssignmentEntity[]> {
   if (!canSeeReviewerAssignments(ctx.viewer, reviewerId)) return [];
-  const rows = await ctx.loaders.assignmentsByReviewer.load(reviewerId);
-  return rows.filter((row) => !statuses || statuses.length === 0 || statuses.includes(row.status));
+  const filter = statuses && statuses.length > 0 ? { sql: "y.status = ANY(:assignmentStatuses)", params: { assignmentStatuses: statuses } } : undefined;
+  return ctx.loaders.reviewerAssignmentPages.load({ parentId: reviewerId, page, filter });
 }
 
 /** A case's assignments as this view may see them, each with whether its opinion may be read. */
-export async function visibleAssignments(ctx: RequestContext, visible: VisibleCase): Promise<Array<{ row: ReviewAssignmentEntity; opinionVisible: boolean }>> {
+export async function visibleAssignments(ctx: RequestContext, visible: VisibleCase, page: Page): Promise<Array<{ row: ReviewAssignmentEntity; opinionVisible: boolean }>> {
   const viewer = ctx.viewer;
   if (!viewer) return [];
-  const rows = await ctx.loaders.assignmentsByCase.load(visible.row.id);
-  const viewerSubmitted = rows.some((row) => row.reviewerId === viewer.reviewerId && row.status === AssignmentStatus.SUBMITTED);
+  // canSeeAssignment as SQL: the whole list for staff and accepted reviewers, an invited reviewer's own, the accepted ones for the patient.
+  const filter =
+    visible.view === "STAFF" || visible.view === "REVIEWER_FULL"
+      ? undefined
+      : visible.view === "REVIEWER_INVITED"
+        ? { sql: "y.reviewer_id = :ownReviewerId", params: { ownReviewerId: viewer.reviewerId } }
+        : { sql: "y.status = ANY(:shownStatuses)", params: { shownStatuses: [AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED] } };
+  const [rows, own] = await Promise.all([
+    ctx.loaders.assignmentPages.load({ parentId: visible.row.id, page, filter }),
+    ctx.loaders.viewerAssignmentByCase.load(visible.row.id),
+  ]);
+  const viewerSubmitted = own?.status === AssignmentStatus.SUBMITTED;
   return rows
     .filter((row) => canSeeAssignment(visible.view, viewer, row))
     .map((row) => ({ row, opinionVisible: canSeeOpinion(visible.view, viewer, row, viewerSubmitted) }));

@@ -1,5 +1,6 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, type ValidationContext, type ValidationRule } from "graphql";
+import { costLimitRule } from "./cost.js";
 
 /**
  * Limits on what one GraphQL document may ask for, checked at validation, before any
@@ -9,7 +10,11 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, type Val
 export const GRAPHQL_LIMITS = {
   maxDepth: 12,
   maxAliases: 15,
-  maxCost: 5000,
+  /** In cost units (server/schema/cost.ts): the heaviest screens, the dashboard and a case page, cost about a quarter to a third of it. */
+  maxCost: 35000,
+  /** A subscription's selection runs for every event: the event, its case, a summary, pages of 10 at most. */
+  maxSubscriptionCost: 600,
+  maxSubscriptionPage: 10,
   maxTokens: 2000,
   maxDirectives: 20,
 } as const;
@@ -48,7 +53,8 @@ export function createArmor(production: boolean) {
   const armor = new ApolloArmor({
     maxDepth: { n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
-    costLimit: { maxCost: GRAPHQL_LIMITS.maxCost },
+    // graphql-armor's cost rule does not multiply by list sizes: ours (cost.ts) does, below.
+    costLimit: { enabled: false },
     // graphql-armor's max-tokens plugin parses again in a plugin hook and throws from there,
     // which Apollo answers with HTTP 500 for every syntax error and every document over the
     // limit (graphql-armor #571, #751). graphql-js enforces the same limit while Apollo
@@ -58,7 +64,15 @@ export function createArmor(production: boolean) {
     // Suggestions ("did you mean ...") map the schema for a stranger; development keeps them.
     blockFieldSuggestion: { enabled: production },
   }).protect();
-  return { ...armor, validationRules: armor.validationRules.map(reportingLimits), parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens } };
+  return {
+    ...armor,
+    validationRules: [
+      ...armor.validationRules.map(reportingLimits),
+      // Reports its refusals in the same shape itself (limit, max, found).
+      costLimitRule(GRAPHQL_LIMITS.maxCost, { maxCost: GRAPHQL_LIMITS.maxSubscriptionCost, maxPage: GRAPHQL_LIMITS.maxSubscriptionPage }),
+    ],
+    parseOptions: { maxTokens: GRAPHQL_LIMITS.maxTokens },
+  };
 }
 
 /** The same limits for documents that arrive over the WebSocket, and no introspection in production. */

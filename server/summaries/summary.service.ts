@@ -3,6 +3,7 @@ import type { RequestContext } from "../context.js";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ConflictError } from "../errors.js";
 import { CaseEventType, type Language } from "../common/enums.js";
+import type { Page } from "../common/paging.js";
 import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
 import { appendEvents } from "../events/outbox.js";
@@ -89,8 +90,10 @@ export async function publishCaseSummary(ctx: RequestContext, id: string): Promi
   });
 }
 
-export async function visibleSummaries(ctx: RequestContext, visible: VisibleCase): Promise<CaseSummaryEntity[]> {
-  const rows = await ctx.loaders.summariesByCase.load(visible.row.id);
+/** A page of the case's summaries (by language, then version), as this view may see them (canSeeSummary, as SQL). */
+export async function visibleSummaries(ctx: RequestContext, visible: VisibleCase, page: Page): Promise<CaseSummaryEntity[]> {
+  const filter = canSeeSummary(visible.view, { publishedAt: null }) ? undefined : { sql: "y.published_at IS NOT NULL", params: {} };
+  const rows = await ctx.loaders.summaryPages.load({ parentId: visible.row.id, page, filter });
   return rows.filter((row) => canSeeSummary(visible.view, row));
 }
 

@@ -177,6 +177,11 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** A country not consented to yet, different on every call (so no consent repeats an active one). */
+const SPARE_COUNTRIES = ["FR", "DE", "JP", "GB", "AU", "SG", "KR", "IT", "ES", "NL", "SE", "NO", "DK", "FI", "CH", "AT", "BE", "IE", "PT", "NZ", "BR", "MX", "IN", "ZA"];
+let countryCounter = 0;
+const nextCountry = () => SPARE_COUNTRIES[countryCounter++ % SPARE_COUNTRIES.length];
+
 let emailCounter = 0;
 function freshEmail(prefix: string): string {
   emailCounter += 1;
@@ -645,11 +650,12 @@ const OPERATIONS: Operation[] = [
     },
   },
   {
+    // Each call consents to one more country: an identical active consent would be refused (CONFLICT).
     field: "Mutation.recordConsent",
     targets: BOTH,
     prepare: async ({ role, target }) => ({
       query: `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id active attestedByCoordinator } }`,
-      variables: { input: { patientId: world[target!].patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: [world[target!].country] } },
+      variables: { input: { patientId: world[target!].patientId, scope: "CROSS_BORDER_REVIEW", destinationCountries: [world[target!].country, nextCountry()] } },
       check: (data) => (data.attestedByCoordinator === (role === "ADMIN" || role === "COORDINATOR") ? [] : ["attestedByCoordinator is wrong"]),
     }),
   },
@@ -659,7 +665,7 @@ const OPERATIONS: Operation[] = [
     // A fresh consent of the world's patient; revoking it puts their active cases on hold, so they are resumed after.
     prepare: async ({ target }) => ({
       query: `mutation($id: ID!) { revokeConsent(id: $id) { id active } }`,
-      variables: { id: await build.recordConsent(world[target!].patientId, [world[target!].country]) },
+      variables: { id: await build.recordConsent(world[target!].patientId, [world[target!].country, nextCountry()]) },
       check: (data) => (data.active === false ? [] : ["still active"]),
       after: () => resumeHeldCases(world[target!].patientId),
     }),

@@ -119,7 +119,7 @@ test("a backup under concurrent transitions and uploads restores a consistent da
   cleanups.push(() => restoredServer.close());
   const login = ok(await restoredServer.gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: f.coordinator.email, p: PASSWORD }));
   const token = login.login.accessToken;
-  const cases = ok(await restoredServer.gql(`{ cases(first: 100) { edges { node { id records { id downloadUrl sha256 } } } } }`, {}, token)).cases.edges;
+  const cases = ok(await restoredServer.gql(`{ cases(first: 50) { edges { node { id records(first: 5) { id downloadUrl sha256 } } } } }`, {}, token)).cases.edges;
   const record = cases.flatMap((edge: { node: { records: Array<{ downloadUrl: string | null; sha256: string | null }> } }) => edge.node.records).find((r: { downloadUrl: string | null }) => r.downloadUrl);
   const download = await fetch(record.downloadUrl);
   expect(download.status).toBe(200);

@@ -183,7 +183,10 @@ describe("uploads: a minimum rate instead of a flat timeout", () => {
       const timer = setInterval(() => {
         if (sent >= total || request.destroyed) return clearInterval(timer);
         const size = Math.min(chunk, total - sent);
-        request.write(Buffer.alloc(size, sent === 0 ? 0x25 : 0x41));
+        // A real PDF signature first: the upload's first bytes are checked against its type.
+        const piece = Buffer.alloc(size, 0x41);
+        if (sent === 0) piece.write("%PDF-1.7\n");
+        request.write(piece);
         sent += size;
         if (sent >= total) request.end();
       }, everyMs);

@@ -16,7 +16,7 @@ const clients: WsClient[] = [];
 
 beforeAll(async () => {
   // Signals only (no timed re-reads), so statement counts measure deliveries alone.
-  server = await startTestServer({ outboxPollMs: 0 });
+  server = await startTestServer({ outboxPollMs: 0, subscriptionsPerSocket: 50 });
   f = await createFixtures(server);
 });
 afterEach(async () => {

@@ -46,6 +46,12 @@ function redirectLogger(logger: Logger, onLog: (line: string) => void): void {
   (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = { write: (line: string) => onLog(line) };
 }
 
+/**
+ * Suites that drive one user hard (fuzzing, concurrency) stay clear of the per-user quotas;
+ * the tests of the quotas themselves set them back (the production defaults are in config.ts).
+ */
+export const TEST_QUOTAS: Partial<Config> = { requestsPerMinute: 1_000_000, commentsPerMinute: 1_000_000, recordsPerDay: 1_000_000 };
+
 /** The real server (HTTP, GraphQL, documents) on its own database, on a free port. */
 export async function startTestServer(overrides: Partial<Config> = {}, harness: HarnessOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
@@ -62,7 +68,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, harness: 
 
 /** A server on an existing database (a second process's worth: its own pool, listener and sockets). */
 export async function startServerOn(databaseUrl: string, dataDir: string, overrides: Partial<Config> = {}, harness: HarnessOptions = {}): Promise<TestServer> {
-  const config = { ...loadConfig({ NODE_ENV: "test", MERIDIAN_DATA_DIR: dataDir }), databaseUrl, ...overrides };
+  const config = { ...loadConfig({ NODE_ENV: "test", MERIDIAN_DATA_DIR: dataDir }), databaseUrl, ...TEST_QUOTAS, ...overrides };
   const statements: string[] = [];
   const db = createDataSource({ url: databaseUrl, onQuery: (sql) => statements.push(sql) });
   await db.initialize();

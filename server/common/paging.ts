@@ -1,0 +1,92 @@
+import DataLoader from "dataloader";
+import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import { BadUserInputError } from "../errors.js";
+import { isUuid } from "./input.js";
+
+/** One page of a list: the items after the item `after` (its id), at most `first` of them. */
+export interface Page {
+  after: string | null;
+  first: number;
+}
+
+/** How large a page of a list is when unasked, and how large it may be asked; the cost limit reads the same numbers. */
+export interface PageSize {
+  default: number;
+  max: number;
+}
+
+/** Checks a list field's `first` and `after`, naming the argument that is wrong. */
+export function pageOf(size: PageSize, first: number | null | undefined, after: string | null | undefined): Page {
+  const count = first ?? size.default;
+  if (!Number.isInteger(count) || count < 0 || count > size.max) throw new BadUserInputError("first", `first must be between 0 and ${size.max}`);
+  if (after !== null && after !== undefined && !isUuid(after)) throw new BadUserInputError("after", "after must be the id of an item of the list");
+  return { after: after ?? null, first: count };
+}
+
+/** What a page of one parent's children is read with: the filter (the viewer's view, as SQL) is applied before the limit. */
+export interface PagedKey {
+  parentId: string;
+  page: Page;
+  /** A SQL condition on the child row `y`, with its parameters; equal filters batch together. */
+  filter?: { sql: string; params: Record<string, unknown> };
+}
+
+export interface PagedList {
+  table: string;
+  parentColumn: string;
+  /** Sort columns of `x`, the id last breaking ties; `after` compares the row tuple. */
+  order: string[];
+  descending?: boolean;
+}
+
+/**
+ * A DataLoader for pages of children per parent (comments per case, ...): one statement per
+ * distinct (page, filter) in a tick, whatever the number of parents, each parent cut to its
+ * page in SQL (a LATERAL join with LIMIT), so a list never loads beyond the page asked for.
+ */
+export function pagedChildren<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, list: PagedList): DataLoader<PagedKey, T[], string> {
+  const order = [...list.order, "id"];
+  const tuple = (alias: string) => `(${order.map((c) => `${alias}.${c}`).join(", ")})`;
+  const direction = list.descending ? "DESC" : "ASC";
+  return new DataLoader<PagedKey, T[], string>(
+    async (keys) => {
+      const metadata = db.getMetadata(entity);
+      const property = (column: string) => metadata.columns.find((c) => c.databaseName === column)!.propertyName;
+      const groups = new Map<string, number[]>();
+      keys.forEach((key, i) => {
+        const group = JSON.stringify([key.page, key.filter ?? null]);
+        const members = groups.get(group);
+        if (members) members.push(i);
+        else groups.set(group, [i]);
+      });
+      const results: T[][] = keys.map(() => []);
+      for (const indices of groups.values()) {
+        const { page, filter } = keys[indices[0]];
+        if (page.first === 0) continue;
+        const parentIds = [...new Set(indices.map((i) => keys[i].parentId))];
+        const cursor = page.after
+          ? `AND ${tuple("y")} ${list.descending ? "<" : ">"} (SELECT ${order.map((c) => `a.${c}`).join(", ")} FROM ${list.table} a WHERE a.id = :after)`
+          : "";
+        const ids = `SELECT p.id FROM unnest(CAST(:parentIds AS uuid[])) AS k(parent_id) CROSS JOIN LATERAL (
+            SELECT y.id FROM ${list.table} y WHERE y.${list.parentColumn} = k.parent_id ${filter ? `AND (${filter.sql})` : ""} ${cursor}
+            ORDER BY ${order.map((c) => `y.${c} ${direction}`).join(", ")} LIMIT :first) p`;
+        const query = db
+          .getRepository(entity)
+          .createQueryBuilder("x")
+          .where(`x.id IN (${ids})`, { ...(filter?.params ?? {}), parentIds, after: page.after, first: page.first });
+        order.forEach((column, i) => (i === 0 ? query.orderBy(`x.${property(column)}`, direction) : query.addOrderBy(`x.${property(column)}`, direction)));
+        const perParent = new Map<string, T[]>();
+        const parentProperty = property(list.parentColumn);
+        for (const row of await query.getMany()) {
+          const parentId = row[parentProperty] as string;
+          const siblings = perParent.get(parentId);
+          if (siblings) siblings.push(row);
+          else perParent.set(parentId, [row]);
+        }
+        for (const i of indices) results[i] = perParent.get(keys[i].parentId) ?? [];
+      }
+      return results;
+    },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.page, key.filter ?? null]) },
+  );
+}
