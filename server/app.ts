@@ -22,6 +22,7 @@ import { servedOverWebSocket } from "./events/case-event.subscription.js";
 import { EventHub } from "./events/event-hub.js";
 import { OutboxListener } from "./events/outbox-listener.js";
 import { attachWebSocketServer } from "./events/websocket.js";
+import { webAppRoutes } from "./web-app.routes.js";
 import { UPLOAD_URL_SECONDS } from "./auth/tokens.js";
 import { bodyDeadlines, createHttpServer } from "./http-limits.js";
 import { scheduleRetention } from "./erasure/retention.js";
@@ -178,6 +179,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
     }),
   );
   app.use("/graphql", requestBodyErrors);
+  app.use(webAppRoutes(config.clientDir));
   app.use(unknownRoute);
   app.use(lastResortErrors(logger));
 

@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The built web app (client/dist) served at `/`; absent until `npm run build:client`. */
+  clientDir: string;
   /** The development mail outbox (MERIDIAN_MAIL_DIR): password resets and invitations as files. */
   mailDir: string;
   demoPassword: string | undefined;
@@ -126,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFrom(env, "PORT", 4000),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.MERIDIAN_DATA_DIR || "./data"),
+    clientDir: path.resolve(env.MERIDIAN_CLIENT_DIR || "./client/dist"),
     mailDir: path.resolve(env.MERIDIAN_MAIL_DIR || path.join(env.MERIDIAN_DATA_DIR || "./data", "mail")),
     demoPassword: env.MERIDIAN_DEMO_PASSWORD || undefined,
     jwtSecret: env.MERIDIAN_JWT_SECRET || undefined,

@@ -37,7 +37,7 @@ async function main() {
   const app = await createApp(runtime);
   const port = await app.listen(config.port);
   logger.info({ port, startupMs: Date.now() - started, embedded: database.cluster !== null }, "meridian is listening");
-  process.stdout.write(`Meridian: http://localhost:${port}/graphql\n`);
+  process.stdout.write(`Meridian: http://localhost:${port}/graphql\nWeb app: http://localhost:${port}/\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

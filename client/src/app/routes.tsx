@@ -1,0 +1,41 @@
+import { lazy } from "react";
+import { createBrowserRouter, redirect, type LoaderFunctionArgs } from "react-router";
+import type { MeridianClient } from "./apollo";
+import { RouteError } from "./RouteError";
+
+const SignInPage = lazy(() => import("../auth/SignInPage"));
+const ActivatePage = lazy(() => import("../auth/ActivatePage"));
+const Workspace = lazy(() => import("./Workspace"));
+const DashboardPage = lazy(() => import("../cases/DashboardPage"));
+const CasePage = lazy(() => import("../cases/CasePage"));
+const PatientsPage = lazy(() => import("../patients/PatientsPage"));
+const NewPatientPage = lazy(() => import("../patients/NewPatientPage"));
+const PatientPage = lazy(() => import("../patients/PatientPage"));
+
+/** Every route's code is its own chunk: the sign-in screen loads only what it shows. */
+export function createAppRouter(client: MeridianClient) {
+  const requireSignIn = ({ request }: LoaderFunctionArgs) => {
+    if (client.session.viewer) return null;
+    const url = new URL(request.url);
+    const next = url.pathname === "/" ? "" : `?next=${encodeURIComponent(url.pathname + url.search)}`;
+    return redirect(`/sign-in${next}`);
+  };
+  return createBrowserRouter([
+    { path: "/sign-in", element: <SignInPage />, errorElement: <RouteError /> },
+    { path: "/activate", element: <ActivatePage />, errorElement: <RouteError /> },
+    {
+      path: "/",
+      loader: requireSignIn,
+      element: <Workspace />,
+      errorElement: <RouteError />,
+      children: [
+        { index: true, element: <DashboardPage /> },
+        { path: "patients", element: <PatientsPage /> },
+        { path: "patients/new", element: <NewPatientPage /> },
+        { path: "patients/:patientId", element: <PatientPage /> },
+        { path: "cases/:caseId/:tab?", element: <CasePage /> },
+        { path: "*", element: <RouteError notFound /> },
+      ],
+    },
+  ]);
+}
