@@ -158,12 +158,15 @@ describe("an erasure requested by the patient", () => {
     expect(await neededFound([...erased.identifiers, ...erased.texts])).toEqual(plaintextNeedles(erased));
     auditBefore = (await server.db.query(`SELECT count(*)::int AS n FROM audit_entry WHERE patient_id = $1`, [erased.id]))[0].n;
     // The patient and the case's reviewer follow the delivered case; two events show both are live.
+    const registered = server.app.hub.stats().subscribers;
     socket = connect(server, erased.token);
     clients.push(socket);
     const own = socket.subscribe(`subscription($c: ID!) { caseActivity(caseId: $c) { id } }`, { c: erased.caseIds[0] });
     const reviewer = connect(server, f.reviewerEn.token);
     clients.push(reviewer);
     reviewerSubscription = reviewer.subscribe(`subscription($c: ID!) { caseActivity(caseId: $c) { id type } }`, { c: erased.caseIds[0] });
+    // Both follow from now on: move the case only once the server holds both subscriptions.
+    for (const deadline = Date.now() + 30_000; server.app.hub.stats().subscribers < registered + 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
     await build.move(erased.caseIds[0], "ON_HOLD", "waiting for the patient");
     await build.move(erased.caseIds[0], "OPTIONS_DELIVERED");
     await Promise.all([own.waitFor(2), reviewerSubscription.waitFor(2)]);
