@@ -71,6 +71,8 @@ async function meridian() {
   return app.listen(0);
 }
 
+// A normal exit, so that a --cpu-prof run writes its profile.
+process.on("SIGTERM", () => process.exit(0));
 process.on("message", (message) => {
   if (message.cmd === "statements") process.send({ statements });
 });

@@ -4,6 +4,7 @@
 // the same run, on the same seeded tables. Each contender runs in its own process with the same
 // Node flags; the load (closed loop, 32 keep-alive clients) comes from this process. Rounds
 // alternate between contenders, each after a warm-up. `--quick` keeps it under two minutes.
+// BENCH_CPU_PROF=dir writes each contender's CPU profile there (same flags for both).
 // PostGraphile (the issue's third contender) is not a dependency here: its figures are in the issue.
 const { fork } = require("node:child_process");
 const fs = require("node:fs");
@@ -112,7 +113,7 @@ async function seed(db, runtime) {
 }
 
 function startContender(kind, url, dataDir) {
-  const child = fork(path.join(__dirname, "query-server.js"), [kind, url, dataDir, String(POOL_SIZE)], { execArgv: FLAGS, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(__dirname, "query-server.js"), [kind, url, dataDir, String(POOL_SIZE)], { execArgv: [...FLAGS, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ask = (message, key) => new Promise((resolve) => {
     const onMessage = (reply) => {
       if (key in reply) {
