@@ -173,6 +173,15 @@ async function main() {
   const seedStarted = Date.now();
   const { coordinator, counts } = await seed(db, runtime);
   console.log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
+  // The plans of the dashboard's list statements on this data (the page must walk ix_medical_case_opened, not sort).
+  const plans = {};
+  for (const [name, sql] of Object.entries({
+    page: `SELECT c.* FROM medical_case c WHERE c.erased_at IS NULL ORDER BY c.opened_at DESC, c.id DESC LIMIT 51`,
+    count: `SELECT count(*) FROM medical_case c WHERE c.erased_at IS NULL`,
+  })) {
+    plans[name] = (await db.query(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`)).map((row) => row["QUERY PLAN"]);
+    console.log(`${name}: ${plans[name].join(" | ")}`);
+  }
   const token = await signAccessToken(runtime.jwtSecret, { userId: coordinator, role: "COORDINATOR", familyId: coordinator }, 3600);
   await db.destroy();
 
@@ -213,7 +222,7 @@ async function main() {
   const resultsDir = path.join(__dirname, "results");
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `query-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), quick: QUICK, machine, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, rounds: ROUNDS, dataSet: counts, results: table, byRound: Object.fromEntries(rounds) }, null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), quick: QUICK, machine, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, rounds: ROUNDS, dataSet: counts, plans, results: table, byRound: Object.fromEntries(rounds) }, null, 2)}\n`);
   console.log(`results: ${path.relative(process.cwd(), file)}`);
 
   for (const c of contenders) c.child.kill();
