@@ -128,19 +128,29 @@ export function adoptViewer(ctx: RequestContext, viewer: Viewer, expiresAt: numb
   ctx.viewerSettled = Promise.resolve();
 }
 
-/** Writes the request's buffered read audit entries in one statement. */
+/**
+ * Writes the request's buffered read audit entries in one statement. Plain SQL over arrays:
+ * TypeORM's multi-row insert builds and scans a parameter per value (800 for a 100-row page),
+ * which the dashboard's CPU profile showed among its heaviest frames.
+ */
 export async function flushReadAudit(ctx: RequestContext): Promise<void> {
   if (ctx.pendingReads.length === 0) return;
-  const unique = new Map(ctx.pendingReads.map((r) => [`${r.action}:${r.objectType}:${r.objectId}`, r]));
+  const reads = [...new Map(ctx.pendingReads.map((r) => [`${r.action}:${r.objectType}:${r.objectId}`, r])).values()];
   ctx.pendingReads = [];
-  await ctx.db.getRepository(AuditEntryEntity).insert(
-    [...unique.values()].map((read) => ({
-      ...read,
-      actorUserId: ctx.viewer?.userId ?? null,
-      actorRole: ctx.viewer?.role ?? null,
-      requestId: ctx.requestId,
-      clientAddress: ctx.clientAddress,
-      outcome: "ALLOWED" as const,
-    })),
+  const table = ctx.db.getMetadata(AuditEntryEntity).tableName;
+  await ctx.db.query(
+    `INSERT INTO ${table} (actor_user_id, actor_role, request_id, client_address, outcome, action, object_type, object_id, patient_id)
+     SELECT $1, $2, $3, $4, 'ALLOWED', r.action, r.object_type, r.object_id, r.patient_id
+     FROM unnest($5::text[], $6::text[], $7::text[], $8::uuid[]) WITH ORDINALITY AS r(action, object_type, object_id, patient_id, n) ORDER BY r.n`,
+    [
+      ctx.viewer?.userId ?? null,
+      ctx.viewer?.role ?? null,
+      ctx.requestId,
+      ctx.clientAddress,
+      reads.map((r) => r.action),
+      reads.map((r) => r.objectType),
+      reads.map((r) => r.objectId),
+      reads.map((r) => r.patientId),
+    ],
   );
 }

@@ -1,4 +1,4 @@
-import { open, seal } from "../auth/field-crypto.js";
+import { seal } from "../auth/field-crypto.js";
 import { patientFileView } from "../auth/policy.js";
 import { noteCaseRead, type VisibleCase } from "../cases/case-access.js";
 import type { RequestContext } from "../context.js";
@@ -112,16 +112,16 @@ export function notePatientRead(ctx: RequestContext, patientId: string): void {
   ctx.pendingReads.push({ action: "READ_PATIENT", objectType: "Patient", objectId: patientId, patientId });
 }
 
-/** Decrypts the identifiers for a viewer who may see them, and notes the read for the audit trail. */
+/** The patient for a viewer who may see their identity (identifiers decrypted when asked for); notes the read for the audit trail. */
 export function toPatientType(ctx: RequestContext, row: PatientEntity): PatientType {
   notePatientRead(ctx, row.id);
-  const ring = ctx.runtime.keyRing;
   return Object.assign(new PatientType(), {
     id: row.id,
     userId: row.userId,
     fullName: row.fullName,
-    dateOfBirth: open(ring, row.dateOfBirthEnc),
-    healthCardNumber: row.healthCardNumberEnc ? open(ring, row.healthCardNumberEnc) : null,
     preferredLanguage: row.preferredLanguage,
+    keyRing: ctx.runtime.keyRing,
+    dateOfBirthEnc: row.dateOfBirthEnc,
+    healthCardNumberEnc: row.healthCardNumberEnc,
   });
 }

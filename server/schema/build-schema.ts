@@ -1,5 +1,5 @@
 import { validate } from "class-validator";
-import { getNullableType, GraphQLID, type GraphQLSchema } from "graphql";
+import { defaultFieldResolver, getNullableType, GraphQLID, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, type MiddlewareFn, type NonEmptyArray } from "type-graphql";
 import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
 import { audit, type DeniedOperation } from "../audit/audit.service.js";
@@ -74,13 +74,34 @@ async function validateArgument(argValue: unknown, _type: unknown, data: { args:
   throw validationFailure(argName, errors);
 }
 
+/** In this order, before argument validation and the resolver, as type-graphql runs middlewares. */
+const GUARDS: MiddlewareFn<RequestContext>[] = [auditDenials, enforceOperationPolicy, checkIdArguments, cleanTextArguments];
+
+function guarded(resolve: GraphQLFieldResolver<unknown, RequestContext>): GraphQLFieldResolver<unknown, RequestContext> {
+  return (root, args, context, info) => {
+    const data = { root, args, context, info };
+    const dispatch = async (index: number): Promise<unknown> =>
+      index === GUARDS.length ? resolve(root, args, context, info) : GUARDS[index](data, () => dispatch(index + 1));
+    return dispatch(0);
+  };
+}
+
 export function buildMeridianSchema(): GraphQLSchema {
-  return buildSchemaSync({
+  const schema = buildSchemaSync({
     resolvers: resolvers as unknown as NonEmptyArray<Function>,
     validateFn: validateArgument,
-    globalMiddlewares: [auditDenials, enforceOperationPolicy, checkIdArguments, cleanTextArguments],
     emitSchemaFile: false,
     // type-graphql insists on a PubSub; ours is the outbox and the EventHub.
     pubSub: { publish: servedOverWebSocket, subscribe: servedOverWebSocket },
   });
+  // The guards act on root fields (policy, denial audit) and on arguments (ids, text): they wrap
+  // exactly those fields. As type-graphql global middlewares they would wrap every field, each
+  // scalar of every row becoming a chain of promises (most of a list's execution time).
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (ROOT_TYPES.has(type.name) || field.args.length > 0) field.resolve = guarded(field.resolve ?? defaultFieldResolver);
+    }
+  }
+  return schema;
 }

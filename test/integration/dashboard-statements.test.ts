@@ -82,4 +82,6 @@ test("the dashboard costs as many SQL statements for 50 cases as for 10", async 
     );
   }
   expect(large.statements.length).toBe(small.statements.length);
+  // The viewer, the page, its count, patients, assignments, reviewers with their names, record counts, the read audit.
+  expect(large.statements.length).toBeLessThanOrEqual(8);
 });
