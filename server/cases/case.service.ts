@@ -20,7 +20,8 @@ import type { EntityManager } from "typeorm";
 export async function openCase(ctx: RequestContext, input: OpenCaseInput): Promise<VisibleCase> {
   const reason = requireText(input.reason, "input.reason", LIMITS.shortText);
   return ctx.db.transaction(async (manager) => {
-    const patient = await manager.findOneBy(PatientEntity, { id: input.patientId });
+    // Shared lock: an erasure of this patient (which locks the row for update) commits first, or waits for this case.
+    const patient = await manager.findOne(PatientEntity, { where: { id: input.patientId }, lock: { mode: "pessimistic_read" } });
     if (!patient || patient.erasedAt) throw new NotFoundError("Patient");
     const [{ seq }] = await manager.query(`SELECT nextval('medical_case_reference_seq') AS seq`);
     const now = new Date();

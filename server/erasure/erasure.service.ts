@@ -41,11 +41,12 @@ async function lockPatient(manager: EntityManager, patientId: string): Promise<P
 export async function erasePatient(ctx: RequestContext, patientId: string, options: { requested: boolean; onlyIfNothingActive?: boolean }): Promise<boolean> {
   const proceed = await ctx.db.transaction(async (manager) => {
     const patient = await lockPatient(manager, patientId);
-    if (options.requested) await audit(ctx, { action: "REQUEST_ERASURE", objectType: "Patient", objectId: patient.id, patientId: patient.id }, manager);
-    if (patient.legalHoldAt) {
+    if (options.requested) {
+      await audit(ctx, { action: "REQUEST_ERASURE", objectType: "Patient", objectId: patient.id, patientId: patient.id }, manager);
+      // Recorded before anything else: if the erasure stops halfway, the retention run finishes it.
       if (!patient.erasureRequestedAt) await manager.update(PatientEntity, { id: patient.id }, { erasureRequestedAt: new Date() });
-      return false;
     }
+    if (patient.legalHoldAt) return false;
     const cases = await manager.find(CaseEntity, { where: { patientId: patient.id }, order: { openedAt: "ASC" }, lock: { mode: "pessimistic_write" } });
     // Retention: a case opened since the run chose this patient keeps them.
     if (options.onlyIfNothingActive && cases.some((c) => !c.erasedAt && !isTerminal(c.status))) return false;
@@ -63,7 +64,10 @@ export async function erasePatient(ctx: RequestContext, patientId: string, optio
       await manager.update(PatientEntity, { id: patient.id }, { erasureRequestedAt: patient.erasureRequestedAt ?? new Date() });
       return null;
     }
-    const caseIds = (await manager.find(CaseEntity, { where: { patientId: patient.id }, select: { id: true } })).map((c) => c.id);
+    const cases = await manager.find(CaseEntity, { where: { patientId: patient.id }, select: { id: true, status: true, erasedAt: true } });
+    // Retention: a case opened between the two transactions keeps the patient.
+    if (options.onlyIfNothingActive && cases.some((c) => !c.erasedAt && !isTerminal(c.status))) return null;
+    const caseIds = cases.map((c) => c.id);
     const documents = await eraseCaseContent(ctx, manager, patient.id, caseIds);
     await eraseIdentity(manager, patient);
     await audit(ctx, { action: "ERASE_PATIENT", objectType: "Patient", objectId: patient.id, patientId: patient.id }, manager);

@@ -40,6 +40,9 @@ export async function runRetention(runtime: Runtime): Promise<{ cases: number; p
       const byPatient = new Map<string, ExpiredCase[]>();
       for (const row of expired) byPatient.set(row.patient_id, [...(byPatient.get(row.patient_id) ?? []), row]);
       let patients = 0;
+      // Erasures requested and stopped halfway (or held, and the hold since lifted): finish them.
+      const owed: Array<{ id: string }> = await runner.query(`SELECT id FROM patient WHERE erasure_requested_at IS NOT NULL AND erased_at IS NULL AND legal_hold_at IS NULL`);
+      for (const { id } of owed) if (await erasePatient(ctx, id, { requested: false })) patients += 1;
       for (const [patientId, cases] of byPatient) {
         if (cases[0].all_expired) {
           if (await erasePatient(ctx, patientId, { requested: false, onlyIfNothingActive: true })) patients += 1;

@@ -19,7 +19,8 @@ export async function listPatients(ctx: RequestContext, search: string | null | 
   requirePageSize(first);
   const terms = searchTerms(search, "search");
   const cases = ctx.db.getMetadata(CaseEntity).tableName;
-  const base = ctx.db.getRepository(PatientEntity).createQueryBuilder("p").innerJoin(UserEntity, "u", "u.id = p.user_id");
+  // An erased patient is seen by no one, like a missing one.
+  const base = ctx.db.getRepository(PatientEntity).createQueryBuilder("p").innerJoin(UserEntity, "u", "u.id = p.user_id").where("p.erased_at IS NULL");
   whereEveryTerm(
     base,
     terms,

@@ -64,7 +64,7 @@ export async function updatePatient(ctx: RequestContext, patientId: string, inpu
   const updated = await ctx.db
     .transaction(async (manager) => {
       const patient = await manager.findOne(PatientEntity, { where: { id: patientId }, lock: { mode: "pessimistic_write" } });
-      if (!patient) throw new NotFoundError("Patient");
+      if (!patient || patient.erasedAt) throw new NotFoundError("Patient");
       const user = await manager.findOneOrFail(UserEntity, { where: { id: patient.userId }, lock: { mode: "pessimistic_write" } });
       if (fullName !== undefined) {
         patient.fullName = fullName;
@@ -102,7 +102,8 @@ export async function patientOfUser(ctx: RequestContext, userId: string): Promis
 export async function casesOfPatient(ctx: RequestContext, patientId: string, page: Page): Promise<VisibleCase[]> {
   const view = patientFileView(ctx.viewer, patientId);
   if (!view) return [];
-  const rows = await ctx.loaders.casePagesByPatient.load({ parentId: patientId, page });
+  // Cases erased by retention are seen by no one (caseView).
+  const rows = await ctx.loaders.casePagesByPatient.load({ parentId: patientId, page, filter: { sql: "y.erased_at IS NULL", params: {} } });
   for (const row of rows) noteCaseRead(ctx, row);
   return rows.map((row) => ({ row, view }));
 }

@@ -231,6 +231,13 @@ describe("an erasure requested by the patient", () => {
     expect(failure(await server.gql(`mutation($p: ID!) { requestErasure(patientId: $p) }`, { p: erased.id }, f.coordinator.token)).code).toBe("NOT_FOUND");
     expect(failure(await server.gql(`mutation($p: ID!) { exportPatientFile(patientId: $p) }`, { p: erased.id }, f.admin.token)).code).toBe("NOT_FOUND");
     expect(failure(await server.gql(`mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`, { input: { patientId: erased.id, reason: "again" } }, f.coordinator.token)).code).toBe("NOT_FOUND");
+    expect(failure(await server.gql(`mutation($id: ID!) { updatePatient(id: $id, input: { fullName: "Back Again" }) { id } }`, { id: erased.id }, f.coordinator.token)).code).toBe("NOT_FOUND");
+    // Not in the patient directory either (by the reference its case rows keep, nor at all), and the list still answers.
+    const reference = (await server.db.query(`SELECT reference FROM medical_case WHERE id = $1`, [erased.caseIds[0]]))[0].reference;
+    for (const search of [reference, null]) {
+      const found = ok(await server.gql(`query($s: String) { patients(search: $s, first: 100) { edges { node { id dateOfBirth } } } }`, { s: search }, f.coordinator.token)).patients;
+      expect(found.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(erased.id);
+    }
   });
 
   test("their user cannot sign in, their tokens are dead, their sockets close, their login counter is gone", async () => {
