@@ -105,8 +105,9 @@ export async function openArchive(file: string, passphrase: string | undefined):
     zlib.createGunzip(),
     extract as unknown as Writable,
   ).catch((error: unknown) => {
-    // A wrong passphrase shows first as garbage to gunzip: say what it means.
-    throw error instanceof BackupFormatError ? error : new BackupFormatError("the backup does not match its passphrase, or it was altered");
+    // A wrong passphrase shows first as garbage to gunzip: say what it means. Other failures (the reader stopped) stay as they are.
+    const zlibError = typeof (error as { code?: unknown })?.code === "string" && (error as { code: string }).code.startsWith("Z_");
+    throw error instanceof BackupFormatError || !zlibError ? error : new BackupFormatError("the backup does not match its passphrase, or it was altered");
   });
   return { entries: extract, finished, encrypted: true };
 }

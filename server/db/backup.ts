@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { Transform, type Readable, type Writable } from "node:stream";
+import { Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Client } from "pg";
 import { to as copyTo } from "pg-copy-streams";
@@ -98,30 +98,34 @@ export async function tableChecksum(client: Client, table: string): Promise<{ ro
   return { rows: Number(rows[0].rows), md5: rows[0].md5 ?? "" };
 }
 
-/** Splits a stream into buffers of at most `size` bytes. */
-async function* chunksOf(source: Readable, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of source as AsyncIterable<Buffer>) {
-    pending.push(chunk);
-    length += chunk.length;
-    while (length >= size) {
-      const all = Buffer.concat(pending);
-      yield all.subarray(0, size);
-      pending = [all.subarray(size)];
-      length -= size;
+/**
+ * Splits COPY text output into buffers of whole rows, each of about `size` bytes at most
+ * (a single longer row makes a buffer of its own): every entry is restored by its own
+ * COPY FROM, which must not see a row cut in two. In COPY's text format a row ends with a
+ * newline and a newline inside a value is escaped, so the last newline is a row boundary.
+ */
+export async function* rowChunksOf(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let pending = Buffer.alloc(0);
+  for await (const chunk of source) {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= size) {
+      const boundary = pending.lastIndexOf(0x0a, size - 1);
+      const end = boundary >= 0 ? boundary + 1 : pending.indexOf(0x0a) + 1;
+      if (end <= 0) break;
+      yield pending.subarray(0, end);
+      pending = pending.subarray(end);
     }
   }
-  if (length > 0) yield Buffer.concat(pending);
+  if (pending.length > 0) yield pending;
 }
 
 const addEntry = (pack: tar.Pack, name: string, body: Buffer | string) =>
   new Promise<void>((resolve, reject) => pack.entry({ name, mode: 0o600 }, body, (error) => (error ? reject(error) : resolve())));
 
-async function copyTable(client: Client, pack: tar.Pack, index: number, table: TableManifest): Promise<number> {
+async function copyTable(client: Client, pack: tar.Pack, index: number, table: TableManifest, entryBytes: number): Promise<number> {
   const stream = client.query(copyTo(`COPY ${quoteIdent(table.name)} (${table.columns.map(quoteIdent).join(", ")}) TO STDOUT`));
   let entries = 0;
-  for await (const chunk of chunksOf(stream, ENTRY_BYTES)) {
+  for await (const chunk of rowChunksOf(stream as AsyncIterable<Buffer>, entryBytes)) {
     await addEntry(pack, `tables/${String(index).padStart(3, "0")}-${table.name}/${String(entries).padStart(6, "0")}.copy`, chunk);
     entries += 1;
   }
@@ -158,7 +162,7 @@ export interface BackupResult {
 }
 
 /** Writes a consistent backup of the database at `url` and its documents under `documentsDir` to `out`. */
-export async function backup(options: { url: string; documentsDir: string; out: string; passphrase?: string }): Promise<BackupResult> {
+export async function backup(options: { url: string; documentsDir: string; out: string; passphrase?: string; entryBytes?: number }): Promise<BackupResult> {
   const client = new Client({ connectionString: options.url, application_name: "meridian-backup" });
   await client.connect();
   let archive: ReturnType<typeof createArchive> | undefined;
@@ -200,7 +204,7 @@ export async function backup(options: { url: string; documentsDir: string; out: 
 
     archive = createArchive(options.out, keyMaterial ? options.passphrase : undefined);
     await addEntry(archive.pack, "manifest.json", JSON.stringify(manifest, null, 2));
-    for (const [index, table] of tables.entries()) table.entries = await copyTable(client, archive.pack, index, table);
+    for (const [index, table] of tables.entries()) table.entries = await copyTable(client, archive.pack, index, table, options.entryBytes ?? ENTRY_BYTES);
     const documents: DocumentManifestEntry[] = [];
     for (const key of documentKeys) documents.push(await copyDocument(archive.pack, options.documentsDir, key));
     // Entry counts and document hashes are known only now: they close the archive.
