@@ -15,9 +15,21 @@ function flatten(tree: Record<string, unknown>, prefix = ""): string[] {
   );
 }
 
+/** A language's catalog: one file per area of the app, merged by their top-level keys. */
+function catalogParts(language: string): Array<{ file: string; tree: Record<string, unknown> }> {
+  const dir = path.join(CLIENT, "locales", language);
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => ({ file: name, tree: JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) }));
+}
+
+function catalog(language: string): Record<string, unknown> {
+  return Object.assign({}, ...catalogParts(language).map((part) => part.tree));
+}
+
 function catalogKeys(language: string): Set<string> {
-  const tree = JSON.parse(fs.readFileSync(path.join(CLIENT, "locales", `${language}.json`), "utf8"));
-  return new Set(flatten(tree).map((key) => key.replace(PLURAL, "")));
+  return new Set(flatten(catalog(language)).map((key) => key.replace(PLURAL, "")));
 }
 
 function sourceFiles(dir: string): string[] {
@@ -77,6 +89,15 @@ test("the English and Chinese catalogs hold the same keys", () => {
   expect(en.size).toBeGreaterThan(100);
 });
 
+test("each language has the same catalog files, and no two files of a language share a top-level key", () => {
+  for (const language of ["en", "zh"]) {
+    const owners = new Map<string, string[]>();
+    for (const { file, tree } of catalogParts(language)) for (const key of Object.keys(tree)) owners.set(key, [...(owners.get(key) ?? []), file]);
+    expect([...owners].filter(([, files]) => files.length > 1)).toEqual([]);
+  }
+  expect(catalogParts("zh").map((part) => part.file)).toEqual(catalogParts("en").map((part) => part.file));
+});
+
 test("every key the code names is in the catalogs (dynamic keys: some key under their prefix)", () => {
   const used = files.flatMap((file) => inspect(file).keys);
   expect(used.length).toBeGreaterThan(100);
@@ -85,7 +106,7 @@ test("every key the code names is in the catalogs (dynamic keys: some key under 
 });
 
 test("the status labels are the product's words", () => {
-  const tree = JSON.parse(fs.readFileSync(path.join(CLIENT, "locales", "en.json"), "utf8"));
+  const tree = catalog("en") as { status: Record<string, string> };
   expect(Object.values(tree.status)).toEqual(
     expect.arrayContaining(["Records collection", "Case organisation", "Translation", "Pathway assessment", "Option mapping", "Options delivered", "Closed", "On hold", "Withdrawn"]),
   );

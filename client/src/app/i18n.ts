@@ -5,13 +5,29 @@ export const LANGUAGES = ["en", "zh"] as const;
 export type UiLanguage = (typeof LANGUAGES)[number];
 const CHOICE_KEY = "meridian.language";
 
-/** Each catalog is its own chunk: a viewer downloads only the language they read. */
+type Catalog = Record<string, unknown>;
+type CatalogParts = Record<string, () => Promise<{ default: Catalog }>>;
+
+/**
+ * A language's catalog is split by area of the app (one file per area, top-level keys disjoint,
+ * checked by a unit test); each language is its own chunks, so a viewer downloads only the
+ * language they read.
+ */
+const CATALOG_PARTS: Record<UiLanguage, CatalogParts> = {
+  en: import.meta.glob<{ default: Catalog }>("../locales/en/*.json"),
+  zh: import.meta.glob<{ default: Catalog }>("../locales/zh/*.json"),
+};
+
+async function loadCatalog(language: UiLanguage): Promise<Catalog> {
+  const parts = await Promise.all(Object.values(CATALOG_PARTS[language]).map((load) => load()));
+  return Object.assign({}, ...parts.map((part) => part.default));
+}
+
 const catalogs: BackendModule = {
   type: "backend",
   init() {},
   read(language, _namespace, callback) {
-    const load = language === "zh" ? import("../locales/zh.json") : import("../locales/en.json");
-    load.then((module) => callback(null, module.default), (error: Error) => callback(error, null));
+    loadCatalog(language === "zh" ? "zh" : "en").then((catalog) => callback(null, catalog), (error: Error) => callback(error, null));
   },
 };
 
