@@ -6,8 +6,8 @@ import { useTranslation } from "react-i18next";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { SignOutDocument } from "../generated/graphql";
 import { Loading } from "../ui/states";
-import { RouteError } from "./RouteError";
-import { STAFF_ROLES, useMeridianClient, useViewer } from "./auth";
+import { useMeridianClient, useViewer } from "./auth";
+import { NAVIGATION } from "./navigation";
 import { LanguageSwitch } from "./LanguageSwitch";
 
 /** The signed-in frame: header, navigation, the page. */
@@ -31,11 +31,7 @@ export default function Workspace() {
     navigate("/sign-in", { replace: true });
   };
 
-  const links = [
-    { to: "/", label: t("nav.dashboard"), active: location.pathname === "/" || location.pathname.startsWith("/cases") },
-    { to: "/patients", label: t("nav.patients"), active: location.pathname === "/patients" || /^\/patients\/(?!new)/.test(location.pathname) },
-    { to: "/patients/new", label: t("nav.newPatient"), active: location.pathname === "/patients/new" },
-  ];
+  const links = NAVIGATION[viewer.role].map((item) => ({ to: item.to, label: t(item.label), active: item.current(location.pathname) }));
 
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
@@ -69,13 +65,9 @@ export default function Workspace() {
       </AppShell.Navbar>
       <AppShell.Main>
         <Container size="xl" px={0}>
-          {STAFF_ROLES.has(viewer.role) ? (
-            <Suspense fallback={<Loading />}>
-              <Outlet />
-            </Suspense>
-          ) : (
-            <RouteError notFound />
-          )}
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
         </Container>
       </AppShell.Main>
     </AppShell>

@@ -21,5 +21,3 @@ export function useViewer(): ViewerFieldsFragment | null {
   useEffect(() => session.subscribe(setViewer), [session]);
   return viewer;
 }
-
-export const STAFF_ROLES = new Set(["COORDINATOR", "ADMIN"]);

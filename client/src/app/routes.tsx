@@ -1,6 +1,9 @@
 import { lazy } from "react";
 import { createBrowserRouter, redirect, type LoaderFunctionArgs } from "react-router";
 import type { MeridianClient } from "./apollo";
+import { STAFF } from "./navigation";
+import { RoleGate } from "./RoleGate";
+import { RoleHome } from "./RoleHome";
 import { RouteError } from "./RouteError";
 
 const SignInPage = lazy(() => import("../auth/SignInPage"));
@@ -29,11 +32,16 @@ export function createAppRouter(client: MeridianClient) {
       element: <Workspace />,
       errorElement: <RouteError />,
       children: [
-        { index: true, element: <DashboardPage /> },
-        { path: "patients", element: <PatientsPage /> },
-        { path: "patients/new", element: <NewPatientPage /> },
-        { path: "patients/:patientId", element: <PatientPage /> },
-        { path: "cases/:caseId/:tab?", element: <CasePage /> },
+        { index: true, element: <RoleHome dashboard={<DashboardPage />} /> },
+        {
+          element: <RoleGate roles={STAFF} />,
+          children: [
+            { path: "patients", element: <PatientsPage /> },
+            { path: "patients/new", element: <NewPatientPage /> },
+            { path: "patients/:patientId", element: <PatientPage /> },
+            { path: "cases/:caseId/:tab?", element: <CasePage /> },
+          ],
+        },
         { path: "*", element: <RouteError notFound /> },
       ],
     },

@@ -1,0 +1,28 @@
+import type { Role } from "../generated/graphql";
+
+export interface NavItem {
+  to: string;
+  /** Catalog key of the link's words. */
+  label: string;
+  /** Whether the link is the current page for this path. */
+  current(pathname: string): boolean;
+}
+
+const STAFF_NAVIGATION: NavItem[] = [
+  { to: "/", label: "nav.dashboard", current: (path) => path === "/" || path.startsWith("/cases") },
+  { to: "/patients", label: "nav.patients", current: (path) => path === "/patients" || /^\/patients\/(?!new)/.test(path) },
+  { to: "/patients/new", label: "nav.newPatient", current: (path) => path === "/patients/new" },
+];
+
+/** Where each role lands after signing in: staff on the case dashboard, the others in their own area. */
+export const HOME: Record<Role, string> = { COORDINATOR: "/", ADMIN: "/", REVIEWER: "/review", PATIENT: "/my-case" };
+
+export const STAFF: readonly Role[] = ["COORDINATOR", "ADMIN"];
+
+/** Each role's links: a viewer sees only the pages their role may use. */
+export const NAVIGATION: Record<Role, NavItem[]> = {
+  COORDINATOR: STAFF_NAVIGATION,
+  ADMIN: STAFF_NAVIGATION,
+  REVIEWER: [],
+  PATIENT: [],
+};
