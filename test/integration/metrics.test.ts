@@ -33,8 +33,12 @@ test("GET /metrics counts requests per operation, errors by code, sockets and su
   const client = connect(server, f.coordinator.token);
   const subscription = client.subscribe(`subscription { caseStatusChanged { id } }`);
   try {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const { status, text } = await scrape(server);
+    // The subscription registers asynchronously after the socket opens: scrape until it shows (or fail after 10 s).
+    let { status, text } = await scrape(server);
+    for (const deadline = Date.now() + 10_000; !(sample(text, "meridian_subscriptions_active")! >= 1) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      ({ status, text } = await scrape(server));
+    }
     expect(status).toBe(200);
     // Labelled by the schema's root fields, never by the client's operation name.
     expect(sample(text, 'meridian_graphql_requests_total{operation="Query.viewer"}')).toBeGreaterThanOrEqual(1);
