@@ -1,7 +1,9 @@
 import { seal } from "../auth/field-crypto.js";
-import { patientFileView } from "../auth/policy.js";
+import { ageBand, patientFileView } from "../auth/policy.js";
 import { noteCaseRead, type VisibleCase } from "../cases/case-access.js";
+import { CaseEntity } from "../cases/case.entity.js";
 import type { RequestContext } from "../context.js";
+import { IsNull } from "typeorm";
 import { audit } from "../audit/audit.service.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors.js";
 import { Role } from "../common/enums.js";
@@ -71,7 +73,12 @@ export async function updatePatient(ctx: RequestContext, patientId: string, inpu
         user.displayName = fullName;
       }
       if (email !== undefined) user.email = email;
-      if (dateOfBirth !== undefined) patient.dateOfBirthEnc = seal(ring, dateOfBirth);
+      if (dateOfBirth !== undefined) {
+        patient.dateOfBirthEnc = seal(ring, dateOfBirth);
+        // Reviewers see the age band of the corrected date, still taken on each case's opening day.
+        const cases = await manager.find(CaseEntity, { select: { id: true, openedAt: true }, where: { patientId, erasedAt: IsNull() } });
+        for (const kase of cases) await manager.update(CaseEntity, kase.id, { patientAgeBand: ageBand(dateOfBirth, kase.openedAt) });
+      }
       if (healthCardNumber !== undefined) patient.healthCardNumberEnc = healthCardNumber === null ? null : seal(ring, healthCardNumber);
       if (input.preferredLanguage) patient.preferredLanguage = input.preferredLanguage;
       await manager.save(user);

@@ -216,6 +216,16 @@ describe("updatePatient", () => {
     original = { ...original, preferredLanguage: "ZH", dateOfBirth: "1950-02-01", healthCardNumber: "4444-555-666" };
   });
 
+  test("a corrected date of birth moves the age band of the patient's cases (taken on each case's opening day)", async () => {
+    const caseId = ok(await server.gql(`mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`, { input: { patientId: subject.id, reason: "Second opinion on the plan" } }, f.coordinator.token)).openCase.id;
+    const band = async () => ok(await server.gql(`query($id: ID!) { case(id: $id) { patientAgeBand } }`, { id: caseId }, f.coordinator.token)).case.patientAgeBand;
+    const openedYear = new Date().getUTCFullYear();
+    ok(await update({ dateOfBirth: `${openedYear - 45}-01-01` }));
+    expect(await band()).toBe("40-49");
+    ok(await update({ dateOfBirth: original.dateOfBirth }));
+    expect(await band()).not.toBe("40-49");
+  });
+
   test("explicit null clears the health card number and nothing else", async () => {
     expect(ok(await update({ healthCardNumber: null })).updatePatient).toEqual({ ...original, healthCardNumber: null });
     original = { ...original, healthCardNumber: null };
