@@ -9,9 +9,13 @@ import ts from "typescript";
 const CLIENT = path.resolve(__dirname, "../../client/src");
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
-function flatten(tree: Record<string, unknown>, prefix = ""): string[] {
-  return Object.entries(tree).flatMap(([key, value]) =>
-    typeof value === "string" ? [`${prefix}${key}`] : flatten(value as Record<string, unknown>, `${prefix}${key}.`),
+
+function flattenValues(tree: Record<string, unknown>, prefix = ""): Record<string, string> {
+  return Object.assign(
+    {},
+    ...Object.entries(tree).map(([key, value]) =>
+      typeof value === "string" ? { [`${prefix}${key}`]: value } : flattenValues(value as Record<string, unknown>, `${prefix}${key}.`),
+    ),
   );
 }
 
@@ -29,7 +33,7 @@ function catalog(language: string): Record<string, unknown> {
 }
 
 function catalogKeys(language: string): Set<string> {
-  return new Set(flatten(catalog(language)).map((key) => key.replace(PLURAL, "")));
+  return new Set(Object.keys(flattenValues(catalog(language))).map((key) => key.replace(PLURAL, "")));
 }
 
 function sourceFiles(dir: string): string[] {
@@ -96,6 +100,17 @@ test("each language has the same catalog files, and no two files of a language s
     expect([...owners].filter(([, files]) => files.length > 1)).toEqual([]);
   }
   expect(catalogParts("zh").map((part) => part.file)).toEqual(catalogParts("en").map((part) => part.file));
+});
+
+/** Chinese entries that may stay in Latin letters: the product's name and the language's own name. */
+const LATIN_IN_CHINESE = new Set(["app.name", "language.en"]);
+
+test("every Chinese entry with words is written in Chinese, not left in English", () => {
+  const chinese = flattenValues(catalog("zh"));
+  const untranslated = Object.entries(chinese).filter(
+    ([key, text]) => !LATIN_IN_CHINESE.has(key) && /\p{Script=Latin}{2}/u.test(text.replace(/{{\w+}}/g, "")) && !/\p{Script=Han}/u.test(text),
+  );
+  expect(untranslated).toEqual([]);
 });
 
 test("every key the code names is in the catalogs (dynamic keys: some key under their prefix)", () => {
