@@ -1,4 +1,4 @@
-import { formattingLocale } from "../../client/src/app/i18n";
+import { formattingLocale } from "../../client/src/app/locale";
 
 /** Dates and numbers follow the viewer's locale, and a tag Intl refuses never breaks a page. */
 function withLanguages(languages: string[]) {

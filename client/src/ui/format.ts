@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { formattingLocale } from "../app/i18n";
+import { formattingLocale } from "../app/locale";
 
 const DAY_MS = 86_400_000;
 
