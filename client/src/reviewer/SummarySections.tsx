@@ -2,15 +2,13 @@ import { useMutation } from "@apollo/client/react";
 import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Textarea, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ReviewAddCommentDocument, ReviewCaseDocument, type ReviewCommentFragment, type SummarySection } from "../generated/graphql";
+import { ReviewAddCommentDocument, ReviewCaseDocument, type ReviewCommentFragment, type ReviewSummaryTextFragment, type SummarySection } from "../generated/graphql";
 import { describeError } from "../ui/errors";
 import { useFormat } from "../ui/format";
 import { htmlLang, SECTIONS, sectionText, type SummaryPair } from "./review-data";
 
-type SummaryText = SummaryPair["mine"];
-
 /** One column of a section: its text in one language, marked with that language for screen readers. */
-function SectionColumn({ summary, section, heading }: { summary: SummaryText; section: SummarySection; heading: string }) {
+function SectionColumn({ summary, section, heading }: { summary: ReviewSummaryTextFragment; section: SummarySection; heading: string }) {
   const { t } = useTranslation();
   const lines = sectionText(summary, section, (value) => t(`summary.ecog.${value}`));
   return (

@@ -1,4 +1,4 @@
-import type { AssignmentStatus, Language, ReviewListAssignmentFragment, ReviewSummaryFragment, SummarySection } from "../generated/graphql";
+import type { AssignmentStatus, Language, ReviewListAssignmentFragment, ReviewSummaryFragment, ReviewSummaryTextFragment, SummarySection } from "../generated/graphql";
 
 /** The summary's sections in reading order; GENERAL is the summary as a whole (comments only). */
 export const SECTIONS: SummarySection[] = ["GENERAL", "PRIMARY_CANCER", "HISTOLOGY", "STAGE", "BIOMARKERS", "PERFORMANCE_STATUS", "TREATMENT_HISTORY", "CURRENT_PLAN", "QUESTIONS"];
@@ -27,9 +27,9 @@ export function readingLanguage(profileLanguages: readonly Language[], uiLanguag
 
 export interface SummaryPair {
   /** What the reviewer reads: the summary in their language, or the source when none exists yet. */
-  mine: ReviewSummaryFragment["translationOf"] & {};
+  mine: ReviewSummaryTextFragment;
   /** The source it translates, shown beside it; null when the reviewer reads the source itself. */
-  source: (ReviewSummaryFragment["translationOf"] & {}) | null;
+  source: ReviewSummaryTextFragment | null;
   stale: boolean;
   /** No summary in the reviewer's language yet: they read the source. */
   untranslated: boolean;
@@ -45,10 +45,8 @@ export function summaryPair(byLanguage: Record<Language, ReviewSummaryFragment |
   return { mine: source, source: null, stale: false, untranslated: true };
 }
 
-type SummaryText = SummaryPair["mine"];
-
 /** A section's text, as lines; empty when the section has nothing. */
-export function sectionText(summary: SummaryText, section: SummarySection, ecogLabel: (value: number) => string): string[] {
+export function sectionText(summary: ReviewSummaryTextFragment, section: SummarySection, ecogLabel: (value: number) => string): string[] {
   switch (section) {
     case "PRIMARY_CANCER":
       return summary.primaryCancer ? [summary.primaryCancer] : [];
