@@ -9,5 +9,9 @@ export class AddCommentInput {
   @Field(() => ID) @IsUUID("all") summaryId!: string;
   @Field(() => SummarySection) @IsEnum(SummarySection) section!: SummarySection;
   @Field() @Length(1, LIMITS.longText) body!: string;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID("all") parentId?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: "Makes the comment a reply: to a comment of the same case and section that opened its thread (one level deep), not withdrawn.",
+  })
+  @IsOptional() @IsUUID("all") parentId?: string | null;
 }

@@ -12,6 +12,7 @@ import { assertDeidentified } from "../patients/identifier-check.js";
 import { CaseSummaryEntity } from "../summaries/case-summary.entity.js";
 import { CommentEntity } from "./comment.entity.js";
 import type { AddCommentInput } from "./comment.input.js";
+import { replyRefusal } from "./comment-thread.js";
 
 /** Coordinators and reviewers with the whole case in view comment on a section of a published summary. */
 export async function addComment(ctx: RequestContext, input: AddCommentInput): Promise<{ row: CommentEntity; view: VisibleCase["view"] }> {
@@ -24,8 +25,11 @@ export async function addComment(ctx: RequestContext, input: AddCommentInput): P
     if (!summary || (view !== "STAFF" && !summary.publishedAt)) throw new BadUserInputError("input.summaryId", "No such summary on this case");
     if (input.parentId) {
       const parent = await manager.findOneBy(CommentEntity, { id: input.parentId, caseId: caseRow.id });
-      if (!parent) throw new BadUserInputError("input.parentId", "No such comment on this case");
-      if (parent.withdrawnAt) throw new BadUserInputError("input.parentId", "That comment was withdrawn");
+      // A comment on a summary this viewer may not read (a draft) is answered like a missing one.
+      const parentSummary = parent && (await manager.findOneBy(CaseSummaryEntity, { id: parent.summaryId }));
+      if (!parent || !parentSummary || !canSeeSummary(view, parentSummary)) throw new BadUserInputError("input.parentId", "No such comment on this case");
+      const refusal = replyRefusal(parent, { caseId: caseRow.id, section: input.section });
+      if (refusal) throw new BadUserInputError(refusal.field, refusal.message);
     }
     await assertDeidentified(ctx, manager, caseRow.patientId, [["input.body", body]]);
     const row = await manager.save(

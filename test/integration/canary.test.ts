@@ -227,7 +227,7 @@ test("nothing a reviewer receives, and nothing the server logs, carries the pati
   ok(
     await server.gql(
       `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
-      { input: { caseId, summaryId, section: "BIOMARKERS", body: "Agreed; see the trial data.", parentId: reviewerComment } },
+      { input: { caseId, summaryId, section: "GENERAL", body: "Agreed; see the trial data.", parentId: reviewerComment } },
       f.reviewerEn.token,
     ),
   );

@@ -22,8 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function reply(parentId: string, body: string, token = f.coordinator.token) {
-  return server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id withdrawn withdrawnAt } }`, { input: { caseId: world.caseId, summaryId: world.summaryId, section: "STAGE", body, parentId } }, token);
+async function reply(parentId: string, body: string, token = f.coordinator.token, { section = "GENERAL", summaryId = world.summaryId } = {}) {
+  return server.gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id withdrawn withdrawnAt } }`, { input: { caseId: world.caseId, summaryId, section, body, parentId } }, token);
 }
 
 test("the author withdraws: the text is gone for everyone and from the database, replies keep their parent, the team gets an event", async () => {
@@ -109,4 +109,27 @@ test("patients see no COMMENT_WITHDRAWN, in Case.events or live; the team does",
   const seenBy = async (token: string) => ok(await server.gql(events, { id: world.caseId }, token)).case.events.map((e: any) => e.type);
   expect(await seenBy(f.patient.token)).not.toContain("COMMENT_WITHDRAWN");
   expect(await seenBy(f.coordinator.token)).toContain("COMMENT_WITHDRAWN");
+});
+
+test("replies: one level deep, on the section of the comment they answer; a comment on a draft is no comment for a reviewer", async () => {
+  const opener = await build.comment(world.caseId, world.summaryId, "Is the nodal staging certain?", f.reviewerEn.token);
+  const answer = ok(await reply(opener, "Yes: EBUS confirmed N1.")).addComment.id;
+  const thread = ok(await server.gql(THREAD, { id: world.caseId }, f.reviewerEn.token)).case.comments;
+  expect(thread.find((c: any) => c.id === answer)).toMatchObject({ parent: { id: opener } });
+
+  const version = await build.version(world.caseId);
+  const [{ n: before }] = await server.db.query(`SELECT count(*)::int AS n FROM comment WHERE case_id = $1`, [world.caseId]);
+  expect(failure(await reply(opener, "On another section", f.reviewerEn.token, { section: "STAGE" }))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input.section" } });
+  expect(failure(await reply(answer, "A reply to a reply", f.reviewerEn.token))).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input.parentId" } });
+  const draftId = await build.saveSummary(world.caseId, { currentPlan: "Draft plan for the thread test" });
+  const onDraft = await build.comment(world.caseId, draftId, "Coordinator note on the draft.");
+  const missing = failure(await reply(crypto.randomUUID(), "To nothing", f.reviewerEn.token));
+  const draft = failure(await reply(onDraft, "To the draft's note", f.reviewerEn.token));
+  expect(draft).toEqual(missing);
+  expect(draft).toMatchObject({ code: "BAD_USER_INPUT", extensions: { field: "input.parentId" } });
+  const [{ n: after }] = await server.db.query(`SELECT count(*)::int AS n FROM comment WHERE case_id = $1`, [world.caseId]);
+  expect(after).toBe(before + 1);
+  expect(await build.version(world.caseId)).toBe(version + 1);
+  // Staff see the draft, and may answer there.
+  ok(await reply(onDraft, "Noted.", f.coordinator.token, { summaryId: draftId }));
 });

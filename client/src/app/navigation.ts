@@ -23,6 +23,10 @@ export const STAFF: readonly Role[] = ["COORDINATOR", "ADMIN"];
 export const NAVIGATION: Record<Role, NavItem[]> = {
   COORDINATOR: STAFF_NAVIGATION,
   ADMIN: STAFF_NAVIGATION,
-  REVIEWER: [],
+  REVIEWER: [
+    { to: "/review", label: "review.nav.invitations", current: (path) => path === "/review" },
+    { to: "/review/cases", label: "review.nav.cases", current: (path) => path.startsWith("/review/cases") },
+    { to: "/review/due", label: "review.nav.due", current: (path) => path === "/review/due" },
+  ],
   PATIENT: [],
 };

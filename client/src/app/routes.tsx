@@ -14,6 +14,10 @@ const CasePage = lazy(() => import("../cases/CasePage"));
 const PatientsPage = lazy(() => import("../patients/PatientsPage"));
 const NewPatientPage = lazy(() => import("../patients/NewPatientPage"));
 const PatientPage = lazy(() => import("../patients/PatientPage"));
+const InvitationsPage = lazy(() => import("../reviewer/InvitationsPage"));
+const MyCasesPage = lazy(() => import("../reviewer/MyCasesPage"));
+const DueDatesPage = lazy(() => import("../reviewer/DueDatesPage"));
+const ReviewCasePage = lazy(() => import("../reviewer/ReviewCasePage"));
 
 /** Every route's code is its own chunk: the sign-in screen loads only what it shows. */
 export function createAppRouter(client: MeridianClient) {
@@ -40,6 +44,16 @@ export function createAppRouter(client: MeridianClient) {
             { path: "patients/new", element: <NewPatientPage /> },
             { path: "patients/:patientId", element: <PatientPage /> },
             { path: "cases/:caseId/:tab?", element: <CasePage /> },
+          ],
+        },
+        {
+          path: "review",
+          element: <RoleGate roles={["REVIEWER"]} />,
+          children: [
+            { index: true, element: <InvitationsPage /> },
+            { path: "cases", element: <MyCasesPage /> },
+            { path: "due", element: <DueDatesPage /> },
+            { path: "cases/:caseId", element: <ReviewCasePage /> },
           ],
         },
         { path: "*", element: <RouteError notFound /> },
