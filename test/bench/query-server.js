@@ -114,6 +114,8 @@ async function postgraphile() {
     });
     return { promise, resolve, reject };
   };
+  // Production mode, as a deployment would run it (and without the notice that it is not set).
+  process.env.GRAPHILE_ENV ??= "production";
   const { postgraphile: build } = await import("postgraphile");
   const { PostGraphileAmberPreset } = await import("postgraphile/presets/amber");
   const { makePgService } = await import("postgraphile/adaptors/pg");

@@ -11,7 +11,8 @@
 // For each: req/s, p50/p99, SQL statements per request (counted in each contender's pg
 // driver), the contender's CPU and PostgreSQL's (both in % of one core).
 // Then EXPLAIN (ANALYZE) of every statement Meridian sends for its two lists.
-// Without --quick it also grows the data to 50,000 cases and measures the dashboard again.
+// Without --quick it also grows the data to 50,000 cases and measures the dashboard again
+// (--scale: only that, the dashboards at 5,000 and at 50,000 cases; with --quick, shortened).
 // BENCH_CPU_PROF=dir writes each contender's CPU profile there.
 const fs = require("node:fs");
 const os = require("node:os");
@@ -25,6 +26,9 @@ const { createLogger } = require(path.join(dist, "logger.js"));
 const { createRuntime } = require(path.join(dist, "runtime.js"));
 
 const QUICK = process.argv.includes("--quick");
+/** --scale: the dashboards alone, at 5,000 cases then at 50,000 (a full run does this after everything else). */
+const SCALE_ONLY = process.argv.includes("--scale");
+const SCALE = !QUICK || SCALE_ONLY;
 /** The first round's warm-up; later rounds warm up for a third of it (the processes are warm by then). */
 const WARMUP_MS = QUICK ? 2_000 : 6_000;
 const MEASURE_MS = QUICK ? 4_000 : 15_000;
@@ -190,17 +194,17 @@ async function main() {
   const checked = await checkAnswers(list);
   console.log(`every contender answers the same dashboard (${checked.dashboardBytes} bytes from Meridian); the reviewer's list is de-identified; the detail page is complete`);
 
-  const summary = await measureAll(list, contenders, database, `${SIZE.cases} cases`);
+  const dashboards = list.filter((s) => s.name === "dashboard");
+  const summary = await measureAll(SCALE_ONLY ? dashboards : list, contenders, database, `${SIZE.cases} cases`);
   const rows = table(summary);
   console.table(rows);
   const plans = { [SIZE.cases]: await explainLists(db, contenders.meridian, list, `${SIZE.cases} cases`) };
 
   let scale = null;
-  if (!QUICK) {
+  if (SCALE) {
     const grown = Date.now();
     await addCases(db, ids, SIZE.cases, SIZE.scaledCases);
     console.log(`\ngrown to ${SIZE.scaledCases} cases in ${((Date.now() - grown) / 1000).toFixed(1)} s`);
-    const dashboards = list.filter((s) => s.name === "dashboard");
     await checkAnswers(list);
     const scaled = await measureAll(dashboards, contenders, database, `${SIZE.scaledCases} cases`);
     plans[SIZE.scaledCases] = await explainLists(db, contenders.meridian, list, `${SIZE.scaledCases} cases`);
@@ -216,10 +220,11 @@ async function main() {
 
   const resultsDir = path.join(__dirname, "results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `query-${new Date().toISOString().replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);
+  const file = path.join(resultsDir, `query-${new Date().toISOString().replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}${SCALE_ONLY ? "-scale" : ""}.json`);
   const record = {
     at: new Date().toISOString(),
     quick: QUICK,
+    scaleOnly: SCALE_ONLY,
     machine: machine(),
     concurrency: CONCURRENCY,
     warmupMs: WARMUP_MS,
