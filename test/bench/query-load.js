@@ -47,8 +47,12 @@ function startContender(kind, database) {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
 
-/** POST /graphql; rejects on any status but 200 and on a GraphQL error in the answer. */
-function post(port, body, token) {
+/**
+ * POST /graphql; rejects on any status but 200 and on a GraphQL error in the answer. A
+ * kept-alive socket the server closed just as it was reused is retried once on a new one
+ * (node's documented keep-alive race), never a request the server received.
+ */
+function post(port, body, token, retried = false) {
   return new Promise((resolve, reject) => {
     const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -61,7 +65,10 @@ function post(port, body, token) {
         else resolve(answer);
       });
     });
-    req.on("error", reject);
+    req.on("error", (error) => {
+      if (req.reusedSocket && error.code === "ECONNRESET" && !retried) post(port, body, token, true).then(resolve, reject);
+      else reject(error);
+    });
     req.end(body);
   });
 }

@@ -13,6 +13,8 @@ const { searchTextOf } = require(path.join(dist, "common", "search.js"));
 const STATUSES = ["RECORDS_COLLECTION", "CASE_ORGANISATION", "TRANSLATION", "PATHWAY_ASSESSMENT", "OPTION_MAPPING", "OPTIONS_DELIVERED", "CLOSED", "ON_HOLD", "WITHDRAWN"];
 const ROTATING_REVIEWERS = 60;
 const RECORDS_PER_CASE = 4;
+/** One statement per table inserts 45,000 cases' rows: longer than the server's 15 s limit on a busy machine. */
+const SEED_STATEMENT_TIMEOUT_MS = 30 * 60_000;
 
 async function insertUsers(db, passwordHash, role, prefix, names) {
   const emails = names.map((_, i) => `${prefix}${i}@bench.meridian`);
@@ -138,4 +140,4 @@ async function counts(db) {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
 }
 
-module.exports = { seed, addCases, counts };
+module.exports = { SEED_STATEMENT_TIMEOUT_MS, seed, addCases, counts };

@@ -18,7 +18,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { dist, openBenchDatabase, run } = require("./bench-database.js");
-const { seed, addCases, counts } = require("./query-seed.js");
+const { SEED_STATEMENT_TIMEOUT_MS, seed, addCases, counts } = require("./query-seed.js");
 const { clientOperation, DASHBOARD, POSTGRAPHILE_DASHBOARD, fromPostgraphile } = require("./query-operations.js");
 const { CONCURRENCY, FLAGS, agent, closedLoop, post, postgresCpu, sessionToken, startContender } = require("./query-load.js");
 const { loadConfig } = require(path.join(dist, "config.js"));
@@ -178,7 +178,7 @@ function machine() {
 
 async function main() {
   const started = Date.now();
-  const database = await openBenchDatabase({ poolSize: 4 });
+  const database = await openBenchDatabase({ poolSize: 4, statementTimeoutMs: SEED_STATEMENT_TIMEOUT_MS });
   const { db } = database;
   const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root }), databaseUrl: database.url, logLevel: "silent" };
   const runtime = await createRuntime(config, db, createLogger("silent"));

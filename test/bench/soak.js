@@ -16,7 +16,7 @@ const os = require("node:os");
 const path = require("node:path");
 const WebSocket = require("ws");
 const { dist, openBenchDatabase, run } = require("./bench-database.js");
-const { seed, counts } = require("./query-seed.js");
+const { SEED_STATEMENT_TIMEOUT_MS, seed, counts } = require("./query-seed.js");
 const { clientOperation, DASHBOARD } = require("./query-operations.js");
 const { FLAGS, agent, post, sessionToken, startContender } = require("./query-load.js");
 const { loadConfig } = require(path.join(dist, "config.js"));
@@ -67,7 +67,7 @@ function subscribe(port, token, query, variables, tally) {
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function main() {
-  const database = await openBenchDatabase({ poolSize: 4 });
+  const database = await openBenchDatabase({ poolSize: 4, statementTimeoutMs: SEED_STATEMENT_TIMEOUT_MS });
   const { db } = database;
   const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root }), databaseUrl: database.url, logLevel: "silent" };
   const runtime = await createRuntime(config, db, createLogger("silent"));
