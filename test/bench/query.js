@@ -131,6 +131,13 @@ function table(summary) {
   }));
 }
 
+/** The same rows as a Markdown table, for docs/PERFORMANCE.md. */
+function markdown(rows) {
+  const keys = Object.keys(rows[0]);
+  const cell = (v) => (v === null ? "" : typeof v === "number" ? v.toLocaleString("en-US") : v);
+  return [`| ${keys.join(" | ")} |`, `| ${keys.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${keys.map((k) => cell(r[k])).join(" | ")} |`)].join("\n");
+}
+
 /** EXPLAIN (ANALYZE) of every SELECT Meridian sends for one request, with the scans each uses. */
 async function explainRequest(db, contender, send) {
   await contender.capture(true);
@@ -198,6 +205,7 @@ async function main() {
   const summary = await measureAll(SCALE_ONLY ? dashboards : list, contenders, database, `${SIZE.cases} cases`);
   const rows = table(summary);
   console.table(rows);
+  console.log(`\n${markdown(rows)}`);
   const plans = { [SIZE.cases]: await explainLists(db, contenders.meridian, list, `${SIZE.cases} cases`) };
 
   let scale = null;
@@ -214,8 +222,7 @@ async function main() {
       ratios: scaled.map((s) => ({ contender: s.contender, [`rps at ${SIZE.scaledCases} / at ${SIZE.cases}`]: Number((s.rps / summary.find((x) => x.scenario === "dashboard" && x.contender === s.contender).rps).toFixed(2)) })),
       byRound: scaled.map(({ scenario, contender, rounds }) => ({ scenario, contender, rounds })),
     };
-    console.table(scale.results);
-    console.table(scale.ratios);
+    console.log(`\n${markdown(scale.results)}\n\n${markdown(scale.ratios)}`);
   }
 
   const resultsDir = path.join(__dirname, "results");
