@@ -65,9 +65,11 @@ function post(port, body, token, retried = false) {
         else resolve(answer);
       });
     });
+    const sent = Date.now();
     req.on("error", (error) => {
-      if (req.reusedSocket && error.code === "ECONNRESET" && !retried) post(port, body, token, true).then(resolve, reject);
-      else reject(error);
+      if (req.reusedSocket && error.code === "ECONNRESET" && !retried) return post(port, body, token, true).then(resolve, reject);
+      error.message = `${error.message} after ${Date.now() - sent} ms${req.reusedSocket ? " on a kept-alive socket" : ""}${retried ? ", retried" : ""}`;
+      return reject(error);
     });
     req.end(body);
   });
