@@ -9,7 +9,7 @@
 // - the same list for an ACCEPTED reviewer (the de-identified path);
 // - one case's detail page as the web app loads it: CaseDetail and CaseTimeline together.
 // For each: req/s, p50/p99, SQL statements per request (counted in each contender's pg
-// driver), the contender's CPU and PostgreSQL's (both in % of one core).
+// driver), the contender's CPU and PostgreSQL's (in % of one core, and in ms per request).
 // Then EXPLAIN (ANALYZE) of every statement Meridian sends for its two lists.
 // Without --quick it also grows the data to 50,000 cases and measures the dashboard again
 // (--scale: only that, the dashboards at 5,000 and at 50,000 cases; with --quick, shortened).
@@ -95,6 +95,9 @@ async function measure(s, contender, database, warmupMs) {
     statements: (after.statements - before.statements) / result.requests,
     serverCpu: (after.cpuMicros - before.cpuMicros) / 1e4 / wallSeconds,
     postgresCpu: (pgAfter.since(pgBefore) * 100) / wallSeconds,
+    // CPU time per request holds better than req/s when other jobs take the cores.
+    serverCpuMs: (after.cpuMicros - before.cpuMicros) / 1000 / result.requests,
+    postgresCpuMs: (pgAfter.since(pgBefore) * 1000) / result.requests,
   };
 }
 
@@ -104,13 +107,13 @@ async function measureAll(list, contenders, database, label) {
     for (const s of list) {
       const r = await measure(s, contenders[s.contender], database, round === 0 ? WARMUP_MS : WARMUP_MS / 3);
       rounds.get(s).push(r);
-      console.log(`${label} round ${round + 1} ${s.name} / ${s.contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.statements.toFixed(2)} SQL/req, server ${r.serverCpu.toFixed(0)} %, PostgreSQL ${r.postgresCpu.toFixed(0)} %`);
+      console.log(`${label} round ${round + 1} ${s.name} / ${s.contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.statements.toFixed(2)} SQL/req, server ${r.serverCpu.toFixed(0)} % (${r.serverCpuMs.toFixed(1)} ms/req), PostgreSQL ${r.postgresCpu.toFixed(0)} % (${r.postgresCpuMs.toFixed(1)} ms/req)`);
     }
   }
   return list.map((s) => {
     const rs = rounds.get(s);
     const pick = (key) => median(rs.map((r) => r[key]));
-    return { scenario: s.name, contender: s.contender, rps: pick("rps"), p50_ms: pick("p50"), p99_ms: pick("p99"), sql_per_request: pick("statements"), server_cpu_pct: pick("serverCpu"), postgres_cpu_pct: pick("postgresCpu"), rounds: rs };
+    return { scenario: s.name, contender: s.contender, rps: pick("rps"), p50_ms: pick("p50"), p99_ms: pick("p99"), sql_per_request: pick("statements"), server_cpu_pct: pick("serverCpu"), postgres_cpu_pct: pick("postgresCpu"), server_cpu_ms: pick("serverCpuMs"), postgres_cpu_ms: pick("postgresCpuMs"), rounds: rs };
   });
 }
 
@@ -126,6 +129,8 @@ function table(summary) {
     "SQL/req": Number(s.sql_per_request.toFixed(2)),
     "server CPU %": Math.round(s.server_cpu_pct),
     "PostgreSQL CPU %": Math.round(s.postgres_cpu_pct),
+    "server CPU ms/req": Number(s.server_cpu_ms.toFixed(1)),
+    "PostgreSQL CPU ms/req": Number(s.postgres_cpu_ms.toFixed(1)),
     "vs plain": s.scenario === "dashboard" ? Number((s.rps / rps("baseline")).toFixed(2)) : null,
     "vs PostGraphile": s.scenario === "dashboard" ? Number((s.rps / rps("postgraphile")).toFixed(2)) : null,
   }));
@@ -238,7 +243,7 @@ async function main() {
     measureMs: MEASURE_MS,
     rounds: ROUNDS,
     sqlCounting: "statements sent through each contender's pg driver (pg.Client#query), BEGIN/COMMIT included",
-    cpu: "% of one core over the measured window: the contender's process.cpuUsage(); PostgreSQL's postmaster and children from /proc",
+    cpu: "% of one core over the measured window, and CPU ms per request: the contender's process.cpuUsage(); PostgreSQL's postmaster and children from /proc",
     dataSet,
     results: rows,
     byRound: summary.map(({ scenario, contender, rounds }) => ({ scenario, contender, rounds })),
