@@ -47,13 +47,14 @@ const json = (buffer) => JSON.parse(buffer.toString());
 function scenarios(ports, tokens, detailCase) {
   const body = (query, variables) => JSON.stringify({ query, variables });
   const dashboard = body(DASHBOARD, { first: PAGE });
+  const postgraphileDashboard = body(POSTGRAPHILE_DASHBOARD, { first: PAGE });
   const webDashboard = body(clientOperation("Dashboard"), { first: PAGE });
   const detail = body(clientOperation("CaseDetail"), { id: detailCase });
   const timeline = body(clientOperation("CaseTimeline"), { id: detailCase });
   return [
     { name: "dashboard", contender: "meridian", send: () => post(ports.meridian, dashboard, tokens.coordinator) },
     { name: "dashboard", contender: "baseline", send: () => post(ports.baseline, dashboard) },
-    { name: "dashboard", contender: "postgraphile", send: () => post(ports.postgraphile, body(POSTGRAPHILE_DASHBOARD, { first: PAGE })) },
+    { name: "dashboard", contender: "postgraphile", send: () => post(ports.postgraphile, postgraphileDashboard) },
     { name: "web app Dashboard", contender: "meridian", send: () => post(ports.meridian, webDashboard, tokens.coordinator) },
     { name: "reviewer list", contender: "meridian", send: () => post(ports.meridian, dashboard, tokens.reviewer) },
     { name: "case detail page", contender: "meridian", send: () => Promise.all([post(ports.meridian, detail, tokens.coordinator), post(ports.meridian, timeline, tokens.coordinator)]) },
