@@ -225,7 +225,15 @@ async function main() {
     scale = {
       dataSet: await counts(db),
       results: table(scaled),
-      ratios: scaled.map((s) => ({ contender: s.contender, [`rps at ${SIZE.scaledCases} / at ${SIZE.cases}`]: Number((s.rps / summary.find((x) => x.scenario === "dashboard" && x.contender === s.contender).rps).toFixed(2)) })),
+      ratios: scaled.map((s) => {
+        const small = summary.find((x) => x.scenario === "dashboard" && x.contender === s.contender);
+        const cpu = (x) => x.server_cpu_ms + x.postgres_cpu_ms;
+        return {
+          contender: s.contender,
+          [`req/s at ${SIZE.scaledCases} / at ${SIZE.cases}`]: Number((s.rps / small.rps).toFixed(2)),
+          [`CPU ms/req (contender + PostgreSQL) at ${SIZE.cases} / at ${SIZE.scaledCases}`]: Number((cpu(small) / cpu(s)).toFixed(2)),
+        };
+      }),
       byRound: scaled.map(({ scenario, contender, rounds }) => ({ scenario, contender, rounds })),
     };
     console.log(`\n${markdown(scale.results)}\n\n${markdown(scale.ratios)}`);
