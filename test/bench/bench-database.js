@@ -8,7 +8,8 @@ const dist = path.join(__dirname, "..", "..", "dist", "server");
 const { startEmbeddedPostgres } = require(path.join(dist, "db", "embedded-postgres.js"));
 const { createDataSource } = require(path.join(dist, "db", "data-source.js"));
 
-async function openBenchDatabase({ poolSize, onQuery } = {}) {
+/** statementTimeoutMs: for a process that seeds tens of thousands of rows per statement (the server's default is 15 s). */
+async function openBenchDatabase({ poolSize, onQuery, statementTimeoutMs } = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-bench-"));
   const cluster = await startEmbeddedPostgres(path.join(root, "pg"));
   const admin = createDataSource({ url: cluster.url() });
@@ -16,7 +17,7 @@ async function openBenchDatabase({ poolSize, onQuery } = {}) {
   await admin.query("CREATE DATABASE bench");
   await admin.destroy();
   const url = cluster.url("bench");
-  const db = createDataSource({ url, poolSize, onQuery });
+  const db = createDataSource({ url, poolSize, onQuery, statementTimeoutMs });
   await db.initialize();
   await db.runMigrations();
   return {

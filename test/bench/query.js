@@ -1,231 +1,268 @@
-// Query benchmark: the coordinator dashboard (first 50 cases with patient name, status, status
-// since, assignments with reviewer name and institution, record count) served by Meridian over
-// HTTP, against plain node:http + pg answering the same JSON with one hand-written statement, in
-// the same run, on the same seeded tables. Each contender runs in its own process with the same
-// Node flags; the load (closed loop, 32 keep-alive clients) comes from this process. Rounds
-// alternate between contenders, each after a warm-up. `--quick` keeps it under two minutes.
-// BENCH_CPU_PROF=dir writes each contender's CPU profile there (same flags for both).
-// PostGraphile (the issue's third contender) is not a dependency here: its figures are in the issue.
-const { fork } = require("node:child_process");
+// Query benchmark. Seeds the data set (query-seed.js), starts every contender in its own
+// process with the same Node flags (query-server.js: Meridian, plain node:http + pg,
+// PostGraphile 5), checks that they answer identical data, then measures each scenario
+// after a warm-up, closed loop with 32 keep-alive clients from this process, rounds
+// alternating between scenarios; the figures are the medians of the rounds:
+// - the coordinator dashboard (the issue's selection: 50 cases with patient name, status,
+//   status since, assignments with reviewer name and institution, record count), on all three;
+// - the web app's own Dashboard operation (client/src/cases/dashboard.graphql);
+// - the same list for an ACCEPTED reviewer (the de-identified path);
+// - one case's detail page as the web app loads it: CaseDetail and CaseTimeline together.
+// For each: req/s, p50/p99, SQL statements per request (counted in each contender's pg
+// driver), the contender's CPU and PostgreSQL's (in % of one core, and in ms per request).
+// Then EXPLAIN (ANALYZE) of every statement Meridian sends for its two lists.
+// Without --quick it also grows the data to 50,000 cases and measures the dashboard again
+// (--scale: only that, the dashboards at 5,000 and at 50,000 cases; with --quick, shortened).
+// BENCH_CPU_PROF=dir writes each contender's CPU profile there.
 const fs = require("node:fs");
-const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
 const { dist, openBenchDatabase, run } = require("./bench-database.js");
+const { SEED_STATEMENT_TIMEOUT_MS, seed, addCases, counts } = require("./query-seed.js");
+const { clientOperation, DASHBOARD, POSTGRAPHILE_DASHBOARD, fromPostgraphile } = require("./query-operations.js");
+const { CONCURRENCY, FLAGS, agent, closedLoop, post, postgresCpu, sessionToken, startContender } = require("./query-load.js");
 const { loadConfig } = require(path.join(dist, "config.js"));
 const { createLogger } = require(path.join(dist, "logger.js"));
 const { createRuntime } = require(path.join(dist, "runtime.js"));
-const { signAccessToken } = require(path.join(dist, "auth", "tokens.js"));
-const { hashPassword } = require(path.join(dist, "auth", "password.js"));
-const { seal } = require(path.join(dist, "auth", "field-crypto.js"));
-const { searchTextOf } = require(path.join(dist, "common", "search.js"));
 
 const QUICK = process.argv.includes("--quick");
-const CONCURRENCY = 32;
-const POOL_SIZE = 10;
-const WARMUP_MS = QUICK ? 3_000 : 10_000;
-const MEASURE_MS = QUICK ? 8_000 : 30_000;
-const ROUNDS = 2;
-const SIZE = { patients: 2_000, cases: 5_000, reviewers: 60, recordsPerCase: 4, ...(process.env.BENCH_CASES ? { cases: Number(process.env.BENCH_CASES) } : {}) };
-const FLAGS = ["--max-semi-space-size=64"];
-const STATUSES = ["RECORDS_COLLECTION", "CASE_ORGANISATION", "TRANSLATION", "PATHWAY_ASSESSMENT", "OPTION_MAPPING", "OPTIONS_DELIVERED", "CLOSED", "ON_HOLD", "WITHDRAWN"];
+/** --scale: the dashboards alone, at 5,000 cases then at 50,000 (a full run does this after everything else). */
+const SCALE_ONLY = process.argv.includes("--scale");
+const SCALE = !QUICK || SCALE_ONLY;
+/** The first round's warm-up; later rounds warm up for a third of it (the processes are warm by then). */
+const WARMUP_MS = QUICK ? 2_000 : 6_000;
+const MEASURE_MS = QUICK ? 4_000 : 15_000;
+const ROUNDS = QUICK ? 2 : 3;
+const SIZE = { patients: 2_000, cases: 5_000, scaledCases: 50_000 };
+const PAGE = 50;
 
-const DASHBOARD = `query Dashboard($first: Int!) { cases(first: $first) { totalCount edges { node { id reference status statusSince patient { fullName } assignments { status reviewer { displayName institution } } recordCount } } } }`;
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+const json = (buffer) => JSON.parse(buffer.toString());
 
-async function insertUsers(db, role, names) {
-  const emails = names.map((_, i) => `${role.toLowerCase()}${i}@bench.meridian`);
-  return db.query(
-    `INSERT INTO app_user (email, role, display_name, password_hash, search_text)
-     SELECT e, $1, n, $4, s FROM unnest($2::text[], $3::text[], $5::text[]) AS t(e, n, s) RETURNING id`,
-    [role, emails, names, SIZE.passwordHash, names.map((n, i) => searchTextOf(n, emails[i]))],
-  );
+/** Every scenario, as a function sending one request (or page) to its contender. */
+function scenarios(ports, tokens, detailCase) {
+  const body = (query, variables) => JSON.stringify({ query, variables });
+  const dashboard = body(DASHBOARD, { first: PAGE });
+  const postgraphileDashboard = body(POSTGRAPHILE_DASHBOARD, { first: PAGE });
+  const webDashboard = body(clientOperation("Dashboard"), { first: PAGE });
+  const detail = body(clientOperation("CaseDetail"), { id: detailCase });
+  const timeline = body(clientOperation("CaseTimeline"), { id: detailCase });
+  return [
+    { name: "dashboard", contender: "meridian", send: () => post(ports.meridian, dashboard, tokens.coordinator) },
+    { name: "dashboard", contender: "baseline", send: () => post(ports.baseline, dashboard) },
+    { name: "dashboard", contender: "postgraphile", send: () => post(ports.postgraphile, postgraphileDashboard) },
+    { name: "web app Dashboard", contender: "meridian", send: () => post(ports.meridian, webDashboard, tokens.coordinator) },
+    { name: "reviewer list", contender: "meridian", send: () => post(ports.meridian, dashboard, tokens.reviewer) },
+    { name: "case detail page", contender: "meridian", send: () => Promise.all([post(ports.meridian, detail, tokens.coordinator), post(ports.meridian, timeline, tokens.coordinator)]) },
+  ];
 }
 
-/** The data set, all in SQL; one argon2 hash shared by every account. */
-async function seed(db, runtime) {
-  SIZE.passwordHash = await hashPassword("bench-password-0001");
-  const [coordinator] = await insertUsers(db, "COORDINATOR", ["Bench Coordinator"]);
-  const reviewerUsers = await insertUsers(db, "REVIEWER", Array.from({ length: SIZE.reviewers }, (_, i) => `Dr Reviewer ${i}`));
-  await db.query(
-    `INSERT INTO reviewer (user_id, institution, country, specialties, languages)
-     SELECT u, 'Institute ' || (o % 12), 'CN', '{Oncology}', '{EN,ZH}' FROM unnest($1::uuid[]) WITH ORDINALITY AS t(u, o)`,
-    [reviewerUsers.map((u) => u.id)],
-  );
-  const names = Array.from({ length: SIZE.patients }, (_, i) => `Patient ${String.fromCharCode(65 + (i % 26))}${i} Bench`);
-  const patientUsers = await insertUsers(db, "PATIENT", names);
-  const dobs = names.map((_, i) => seal(runtime.keyRing, `19${40 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`));
-  const cards = names.map((_, i) => seal(runtime.keyRing, `${1000000000 + i}`));
-  await db.query(
-    `INSERT INTO patient (user_id, full_name, date_of_birth_enc, health_card_number_enc, preferred_language, search_text)
-     SELECT u, n, d, h, CASE WHEN o % 3 = 0 THEN 'ZH' ELSE 'EN' END, s FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(u, n, d, h, s, o)`,
-    [patientUsers.map((u) => u.id), names, dobs, cards, names.map((n) => searchTextOf(n))],
-  );
-  await db.query(`INSERT INTO consent (patient_id, scope, destination_countries, attested_by_coordinator, recorded_by_user_id) SELECT id, 'CROSS_BORDER_REVIEW', '{CN}', true, $1 FROM patient`, [coordinator.id]);
-  // Cases over the past years, every status; the newest first on the dashboard.
-  await db.query(
-    `INSERT INTO medical_case (reference, patient_id, status, held_from, status_since, version, reason, patient_age_band, opened_by_user_id, opened_at, updated_at)
-     SELECT 'MER-B-' || g, p.id, s.status, CASE WHEN s.status = 'ON_HOLD' THEN 'TRANSLATION' END, now() - (g % 400) * interval '1 hour', 3,
-            'Second opinion on the treatment plan', '60-69', $1, now() - g * interval '37 minutes', now() - (g % 500) * interval '1 minute'
-     FROM generate_series(1, $2) g
-     JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM patient) p ON p.n = g % $3
-     JOIN (SELECT status, ordinality - 1 AS n FROM unnest($4::text[]) WITH ORDINALITY AS x(status)) s ON s.n = g % 9`,
-    [coordinator.id, SIZE.cases, SIZE.patients, STATUSES],
-  );
-  // Four in five cases have a reviewer, some two: about 4,000 assignments.
-  await db.query(
-    `INSERT INTO review_assignment (case_id, reviewer_id, status, invited_at, opinion, submitted_at)
-     SELECT c.id, r.id, st, now() - r.n * interval '1 minute', CASE WHEN st = 'SUBMITTED' THEN 'Agree with the plan' END, CASE WHEN st = 'SUBMITTED' THEN now() END
-     FROM (SELECT id, row_number() OVER (ORDER BY opened_at) AS n FROM medical_case) c
-     JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM reviewer) r ON r.n = c.n % $1 OR (c.n % 7 = 0 AND r.n = (c.n + 1) % $1)
-     CROSS JOIN LATERAL (SELECT (ARRAY['INVITED','ACCEPTED','SUBMITTED','DECLINED'])[1 + c.n % 4] AS st) s
-     WHERE c.n % 5 <> 0`,
-    [SIZE.reviewers],
-  );
-  await db.query(
-    `INSERT INTO medical_record (case_id, kind, title, language, added_by_user_id, content_type, size_bytes, sha256, uploaded_at, shared_with_reviewers, shared_at)
-     SELECT c.id, 'CLINICAL_NOTE', 'Note ' || k, 'EN', $1, 'application/pdf', 1000, repeat('0', 64), now(), k % 2 = 0, CASE WHEN k % 2 = 0 THEN now() END
-     FROM medical_case c CROSS JOIN generate_series(1, $2) k`,
-    [coordinator.id, SIZE.recordsPerCase],
-  );
-  await db.query(
-    `INSERT INTO case_summary (case_id, language, version, primary_cancer, stage, created_by_user_id, published_at)
-     SELECT id, 'EN', 1, 'Breast cancer', 'II', $1, now() FROM medical_case`,
-    [coordinator.id],
-  );
-  await db.query(
-    `INSERT INTO comment (case_id, summary_id, section, body, author_user_id)
-     SELECT s.case_id, s.id, 'STAGE', 'Please confirm the stage', $1 FROM case_summary s CROSS JOIN generate_series(1, 2)`,
-    [coordinator.id],
-  );
-  await db.query(
-    `INSERT INTO case_event (case_id, type, to_status, actor_user_id)
-     SELECT id, t, CASE WHEN t = 'STATUS_CHANGED' THEN status END, $1 FROM medical_case CROSS JOIN unnest(ARRAY['CASE_OPENED','RECORD_ADDED','STATUS_CHANGED']) t`,
-    [coordinator.id],
-  );
-  await db.query(`INSERT INTO auth_session (user_id, family_id, token_hash, expires_at) VALUES ($1::uuid, $1::uuid, md5($1::uuid::text) || md5($1::uuid::text), now() + interval '1 day')`, [coordinator.id]);
-  await db.query("ANALYZE");
-  const counts = (await db.query(
-    `SELECT (SELECT count(*) FROM patient) AS patients, (SELECT count(*) FROM medical_case) AS cases, (SELECT count(*) FROM medical_record) AS records,
-            (SELECT count(*) FROM reviewer) AS reviewers, (SELECT count(*) FROM review_assignment) AS assignments, (SELECT count(*) FROM comment) AS comments,
-            (SELECT count(*) FROM case_event) AS events`,
-  ))[0];
-  return { coordinator: coordinator.id, counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) };
-}
-
-function startContender(kind, url, dataDir) {
-  const child = fork(path.join(__dirname, "query-server.js"), [kind, url, dataDir, String(POOL_SIZE)], { execArgv: [...FLAGS, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const ask = (message, key) => new Promise((resolve) => {
-    const onMessage = (reply) => {
-      if (key in reply) {
-        child.off("message", onMessage);
-        resolve(reply[key]);
-      }
-    };
-    child.on("message", onMessage);
-    if (message) child.send(message);
-  });
-  process.on("exit", () => child.kill());
-  return { kind, child, port: ask(null, "port"), statements: () => ask({ cmd: "statements" }, "statements") };
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-
-function post(port, body, token) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, path: "/graphql", method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer ${token}` } },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`))));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-/** Closed loop: CONCURRENCY clients, each sending its next request when the last one answered. */
-async function load(port, body, token, ms) {
-  const latencies = [];
-  const until = Date.now() + ms;
-  const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < until) {
-      const t0 = process.hrtime.bigint();
-      await post(port, body, token);
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+/** One decoded answer per scenario, checked: the dashboards identical across contenders, the others complete. */
+async function checkAnswers(list) {
+  const answers = new Map();
+  for (const s of list) answers.set(`${s.name}/${s.contender}`, await s.send());
+  const edges = (answer) => answer.data.cases.edges.map(({ node }) => JSON.stringify({ ...node, statusSince: new Date(node.statusSince).getTime() }));
+  const ours = json(answers.get("dashboard/meridian"));
+  for (const [contender, answer] of [["baseline", json(answers.get("dashboard/baseline"))], ["postgraphile", fromPostgraphile(json(answers.get("dashboard/postgraphile")))]]) {
+    const [a, b] = [edges(ours), edges(answer)];
+    const differing = a.findIndex((edge, i) => edge !== b[i]);
+    if (a.length !== PAGE || b.length !== PAGE || differing >= 0 || ours.data.cases.totalCount !== answer.data.cases.totalCount) {
+      throw new Error(`meridian and ${contender} answer different dashboards (totalCount ${ours.data.cases.totalCount} vs ${answer.data.cases.totalCount}):\n${a[differing]}\n${b[differing]}`);
     }
-  }));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { requests: latencies.length, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+  }
+  if (json(answers.get("web app Dashboard/meridian")).data.cases.edges.length !== PAGE) throw new Error("the web app's Dashboard answered a short page");
+  const reviewer = json(answers.get("reviewer list/meridian")).data.cases;
+  if (reviewer.edges.length !== PAGE || reviewer.edges.some(({ node }) => node.patient !== null)) throw new Error(`the reviewer's list is short or not de-identified: ${JSON.stringify(reviewer).slice(0, 300)}`);
+  const [detail, timeline] = answers.get("case detail page/meridian").map(json);
+  const c = detail.data.case;
+  const complete = c.summaries.some((s) => s.language === "EN") && c.summaries.some((s) => s.language === "ZH") && c.records.length > 0 && c.comments.length > 0 && c.options.length > 0 && c.assignments.length > 0 && timeline.data.case.events.length > 0;
+  if (!complete) throw new Error(`the detail page misses a part: ${JSON.stringify(detail).slice(0, 500)}`);
+  return { dashboardBytes: answers.get("dashboard/meridian").length };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** One measured window of one scenario: load figures, SQL per request, CPU of the contender and of PostgreSQL. */
+async function measure(s, contender, database, warmupMs) {
+  await closedLoop(s.send, warmupMs);
+  const [before, pgBefore] = [await contender.stats(), postgresCpu(database)];
+  const result = await closedLoop(s.send, MEASURE_MS);
+  const [after, pgAfter] = [await contender.stats(), postgresCpu(database)];
+  const wallSeconds = (after.at - before.at) / 1000;
+  return {
+    ...result,
+    statements: (after.statements - before.statements) / result.requests,
+    serverCpu: (after.cpuMicros - before.cpuMicros) / 1e4 / wallSeconds,
+    postgresCpu: (pgAfter.since(pgBefore) * 100) / wallSeconds,
+    // CPU time per request holds better than req/s when other jobs take the cores.
+    serverCpuMs: (after.cpuMicros - before.cpuMicros) / 1000 / result.requests,
+    postgresCpuMs: (pgAfter.since(pgBefore) * 1000) / result.requests,
+  };
+}
+
+async function measureAll(list, contenders, database, label) {
+  const rounds = new Map(list.map((s) => [s, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of list) {
+      const r = await measure(s, contenders[s.contender], database, round === 0 ? WARMUP_MS : WARMUP_MS / 3);
+      rounds.get(s).push(r);
+      console.log(`${label} round ${round + 1} ${s.name} / ${s.contender}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.statements.toFixed(2)} SQL/req, server ${r.serverCpu.toFixed(0)} % (${r.serverCpuMs.toFixed(1)} ms/req), PostgreSQL ${r.postgresCpu.toFixed(0)} % (${r.postgresCpuMs.toFixed(1)} ms/req)`);
+    }
+  }
+  return list.map((s) => {
+    const rs = rounds.get(s);
+    const pick = (key) => median(rs.map((r) => r[key]));
+    return { scenario: s.name, contender: s.contender, rps: pick("rps"), p50_ms: pick("p50"), p99_ms: pick("p99"), sql_per_request: pick("statements"), server_cpu_pct: pick("serverCpu"), postgres_cpu_pct: pick("postgresCpu"), server_cpu_ms: pick("serverCpuMs"), postgres_cpu_ms: pick("postgresCpuMs"), rounds: rs };
+  });
+}
+
+/** The printed and saved rows: rounded, with the dashboard's ratios to the baselines. */
+function table(summary) {
+  const rps = (contender) => summary.find((s) => s.scenario === "dashboard" && s.contender === contender)?.rps;
+  return summary.map((s) => ({
+    scenario: s.scenario,
+    contender: s.contender,
+    "req/s": Math.round(s.rps),
+    "p50 ms": Number(s.p50_ms.toFixed(1)),
+    "p99 ms": Number(s.p99_ms.toFixed(1)),
+    "SQL/req": Number(s.sql_per_request.toFixed(2)),
+    "server CPU %": Math.round(s.server_cpu_pct),
+    "PostgreSQL CPU %": Math.round(s.postgres_cpu_pct),
+    "server CPU ms/req": Number(s.server_cpu_ms.toFixed(1)),
+    "PostgreSQL CPU ms/req": Number(s.postgres_cpu_ms.toFixed(1)),
+    "vs plain": s.scenario === "dashboard" ? Number((s.rps / rps("baseline")).toFixed(2)) : null,
+    "vs PostGraphile": s.scenario === "dashboard" ? Number((s.rps / rps("postgraphile")).toFixed(2)) : null,
+  }));
+}
+
+/** The same rows as a Markdown table, for docs/PERFORMANCE.md. */
+function markdown(rows) {
+  const keys = Object.keys(rows[0]);
+  const cell = (v) => (v === null ? "" : typeof v === "number" ? v.toLocaleString("en-US") : v);
+  return [`| ${keys.join(" | ")} |`, `| ${keys.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${keys.map((k) => cell(r[k])).join(" | ")} |`)].join("\n");
+}
+
+/** EXPLAIN (ANALYZE) of every SELECT Meridian sends for one request, with the scans each uses. */
+async function explainRequest(db, contender, send) {
+  await contender.capture(true);
+  await send();
+  const statements = await contender.capture(false);
+  const plans = [];
+  for (const { text, values } of statements) {
+    if (!/^\s*(WITH|SELECT)\b/i.test(text)) continue;
+    const plan = (await db.query(`EXPLAIN (ANALYZE, COSTS OFF) ${text}`, values)).map((row) => row["QUERY PLAN"]);
+    const scans = plan.flatMap((line) => {
+      const m = /(Seq Scan|Parallel Seq Scan|Index Only Scan|Index Scan|Bitmap Index Scan|Bitmap Heap Scan)(?: Backward)?(?: using (\S+))? on (\S+)/.exec(line) ?? /(Bitmap Index Scan) on (\S+)/.exec(line);
+      if (!m) return [];
+      return m[3] ? [`${m[1]} on ${m[3]}${m[2] ? ` using ${m[2]}` : ""}`] : [`${m[1]} on ${m[2]}`];
+    });
+    const time = plan.find((line) => line.startsWith("Execution Time"));
+    // A sequential scan of a table that grows with the cases makes the request grow with them too.
+    const growing = [];
+    for (const scan of scans.filter((x) => x.startsWith("Seq Scan"))) {
+      const table = scan.split(" on ")[1];
+      const [{ rows }] = await db.query(`SELECT reltuples::bigint AS rows FROM pg_class WHERE oid = $1::regclass`, [table]);
+      if (Number(rows) >= 1000) growing.push(`${table} (${rows} rows)`);
+    }
+    plans.push({ sql: text.replace(/\s+/g, " ").trim(), scans, seqScansOfLargeTables: growing, executionTime: time, plan });
+  }
+  return plans;
+}
+
+async function explainLists(db, contender, list, label) {
+  const out = {};
+  for (const name of ["dashboard", "reviewer list"]) {
+    const s = list.find((x) => x.name === name && x.contender === "meridian");
+    out[name] = await explainRequest(db, contender, s.send);
+    console.log(`\nEXPLAIN ${label}, ${name}: ${out[name].length} SELECT statements`);
+    for (const p of out[name]) {
+      const warning = p.seqScansOfLargeTables.length ? `\n    SEQUENTIAL SCAN OF ${p.seqScansOfLargeTables.join(", ")}` : "";
+      console.log(`  ${p.executionTime}: ${p.scans.join("; ") || "no table scan"}${warning}\n    ${p.sql.slice(0, 160)}${p.sql.length > 160 ? " ..." : ""}`);
+    }
+  }
+  return out;
+}
+
+function machine() {
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Number((os.totalmem() / 2 ** 30).toFixed(1)), node: process.version, flags: FLAGS, loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))) };
+}
 
 async function main() {
-  const database = await openBenchDatabase({ poolSize: 4 });
+  const started = Date.now();
+  const database = await openBenchDatabase({ poolSize: 4, statementTimeoutMs: SEED_STATEMENT_TIMEOUT_MS });
   const { db } = database;
   const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root }), databaseUrl: database.url, logLevel: "silent" };
   const runtime = await createRuntime(config, db, createLogger("silent"));
-  const seedStarted = Date.now();
-  const { coordinator, counts } = await seed(db, runtime);
-  console.log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
-  // The plans of the dashboard's list statements on this data (the page must walk ix_medical_case_opened, not sort).
-  const plans = {};
-  for (const [name, sql] of Object.entries({
-    page: `SELECT c.* FROM medical_case c WHERE c.erased_at IS NULL ORDER BY c.opened_at DESC, c.id DESC LIMIT 51`,
-    count: `SELECT count(*) FROM medical_case c WHERE c.erased_at IS NULL`,
-  })) {
-    plans[name] = (await db.query(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`)).map((row) => row["QUERY PLAN"]);
-    console.log(`${name}: ${plans[name].join(" | ")}`);
+  const ids = await seed(db, runtime.keyRing, SIZE);
+  const dataSet = await counts(db);
+  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(dataSet)}`);
+  const tokens = { coordinator: await sessionToken(db, runtime, ids.coordinator, "COORDINATOR"), reviewer: await sessionToken(db, runtime, ids.acceptedUser, "REVIEWER") };
+
+  const contenders = Object.fromEntries(["meridian", "baseline", "postgraphile"].map((kind) => [kind, startContender(kind, database)]));
+  const ports = {};
+  for (const [kind, c] of Object.entries(contenders)) ports[kind] = await c.ready;
+  const list = scenarios(ports, tokens, ids.detailCase);
+  const checked = await checkAnswers(list);
+  console.log(`every contender answers the same dashboard (${checked.dashboardBytes} bytes from Meridian); the reviewer's list is de-identified; the detail page is complete`);
+
+  const dashboards = list.filter((s) => s.name === "dashboard");
+  const summary = await measureAll(SCALE_ONLY ? dashboards : list, contenders, database, `${SIZE.cases} cases`);
+  const rows = table(summary);
+  console.table(rows);
+  console.log(`\n${markdown(rows)}`);
+  const plans = { [SIZE.cases]: await explainLists(db, contenders.meridian, list, `${SIZE.cases} cases`) };
+
+  let scale = null;
+  if (SCALE) {
+    const grown = Date.now();
+    await addCases(db, ids, SIZE.cases, SIZE.scaledCases);
+    console.log(`\ngrown to ${SIZE.scaledCases} cases in ${((Date.now() - grown) / 1000).toFixed(1)} s`);
+    await checkAnswers(list);
+    const scaled = await measureAll(dashboards, contenders, database, `${SIZE.scaledCases} cases`);
+    plans[SIZE.scaledCases] = await explainLists(db, contenders.meridian, list, `${SIZE.scaledCases} cases`);
+    scale = {
+      dataSet: await counts(db),
+      results: table(scaled),
+      ratios: scaled.map((s) => {
+        const small = summary.find((x) => x.scenario === "dashboard" && x.contender === s.contender);
+        const cpu = (x) => x.server_cpu_ms + x.postgres_cpu_ms;
+        return {
+          contender: s.contender,
+          [`req/s at ${SIZE.scaledCases} / at ${SIZE.cases}`]: Number((s.rps / small.rps).toFixed(2)),
+          [`CPU ms/req (contender + PostgreSQL) at ${SIZE.cases} / at ${SIZE.scaledCases}`]: Number((cpu(small) / cpu(s)).toFixed(2)),
+        };
+      }),
+      byRound: scaled.map(({ scenario, contender, rounds }) => ({ scenario, contender, rounds })),
+    };
+    console.log(`\n${markdown(scale.results)}\n\n${markdown(scale.ratios)}`);
   }
-  const token = await signAccessToken(runtime.jwtSecret, { userId: coordinator, role: "COORDINATOR", familyId: coordinator }, 3600);
-  await db.destroy();
 
-  const contenders = [startContender("meridian", database.url, database.root), startContender("baseline", database.url, database.root)];
-  for (const c of contenders) c.port = await c.port;
-  const body = JSON.stringify({ query: DASHBOARD, variables: { first: 50 } });
-
-  // Both answer the same cases in the same order, with the same nested data.
-  const answers = await Promise.all(contenders.map(async (c) => JSON.parse((await post(c.port, body, token)).toString())));
-  for (const answer of answers) if (answer.errors || answer.data.cases.edges.length !== 50) throw new Error(`bad answer: ${JSON.stringify(answer).slice(0, 500)}`);
-  const normalize = (a) => a.data.cases.edges.map(({ node }) => JSON.stringify({ ...node, statusSince: new Date(node.statusSince).getTime() }));
-  const [ours, theirs] = answers.map(normalize);
-  const differing = ours.findIndex((edge, i) => edge !== theirs[i]);
-  if (differing >= 0 || answers[0].data.cases.totalCount !== answers[1].data.cases.totalCount) {
-    throw new Error(`the contenders answer different data (totalCount ${answers[0].data.cases.totalCount} vs ${answers[1].data.cases.totalCount}):\n${ours[differing]}\n${theirs[differing]}`);
-  }
-
-  const rounds = new Map(contenders.map((c) => [c.kind, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const c of contenders) {
-      await load(c.port, body, token, WARMUP_MS);
-      const before = await c.statements();
-      const result = await load(c.port, body, token, MEASURE_MS);
-      result.statements = (await c.statements() - before) / result.requests;
-      rounds.get(c.kind).push(result);
-      console.log(`round ${round + 1} ${c.kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.statements.toFixed(2)} SQL/request`);
-    }
-  }
-  const summary = contenders.map((c) => {
-    const rs = rounds.get(c.kind);
-    return { contender: c.kind, rps: median(rs.map((r) => r.rps)), p50_ms: median(rs.map((r) => r.p50)), p99_ms: median(rs.map((r) => r.p99)), sql_per_request: median(rs.map((r) => r.statements)) };
-  });
-  const base = summary.find((s) => s.contender === "baseline").rps;
-  const table = summary.map((s) => ({ ...s, rps: Math.round(s.rps), p50_ms: Number(s.p50_ms.toFixed(1)), p99_ms: Number(s.p99_ms.toFixed(1)), sql_per_request: Number(s.sql_per_request.toFixed(2)), vs_baseline: Number((s.rps / base).toFixed(2)) }));
-  console.table(table);
-
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Number((os.totalmem() / 2 ** 30).toFixed(1)), node: process.version, flags: FLAGS };
   const resultsDir = path.join(__dirname, "results");
   fs.mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `query-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), quick: QUICK, machine, concurrency: CONCURRENCY, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, rounds: ROUNDS, dataSet: counts, plans, results: table, byRound: Object.fromEntries(rounds) }, null, 2)}\n`);
-  console.log(`results: ${path.relative(process.cwd(), file)}`);
+  const file = path.join(resultsDir, `query-${new Date().toISOString().replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}${SCALE_ONLY ? "-scale" : ""}.json`);
+  const record = {
+    at: new Date().toISOString(),
+    quick: QUICK,
+    scaleOnly: SCALE_ONLY,
+    machine: machine(),
+    concurrency: CONCURRENCY,
+    warmupMs: WARMUP_MS,
+    measureMs: MEASURE_MS,
+    rounds: ROUNDS,
+    sqlCounting: "statements sent through each contender's pg driver (pg.Client#query), BEGIN/COMMIT included",
+    cpu: "% of one core over the measured window, and CPU ms per request: the contender's process.cpuUsage(); PostgreSQL's postmaster and children from /proc",
+    dataSet,
+    results: rows,
+    byRound: summary.map(({ scenario, contender, rounds }) => ({ scenario, contender, rounds })),
+    scale,
+    plans,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`results: ${path.relative(process.cwd(), file)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
-  for (const c of contenders) c.child.kill();
+  await Promise.all(Object.values(contenders).map((c) => c.stop()));
   agent.destroy();
   await database.close();
 }
