@@ -86,7 +86,7 @@ export default function LegalHoldPage() {
                 {describeError(t, lifting.error)}
               </Alert>
             )}
-            <Button color="orange" variant="light" onClick={() => setConfirming(true)}>
+            <Button variant="default" onClick={() => setConfirming(true)}>
               {t("admin.holds.lift")}
             </Button>
           </Stack>
@@ -117,7 +117,7 @@ export default function LegalHoldPage() {
             <Button variant="default" onClick={() => setConfirming(false)}>
               {t("common.cancel")}
             </Button>
-            <Button color="orange" loading={lifting.loading} onClick={() => void submitLift()}>
+            <Button color="orange.9" loading={lifting.loading} onClick={() => void submitLift()}>
               {t("admin.holds.liftConfirm")}
             </Button>
           </Group>

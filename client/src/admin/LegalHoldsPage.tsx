@@ -51,7 +51,7 @@ export default function LegalHoldsPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    {patient.legalHold ? <Badge color="orange">{t("admin.holds.heldSince", { date: format.date(patient.legalHold.placedAt) })}</Badge> : <Text size="sm">{t("admin.holds.none")}</Text>}
+                    {patient.legalHold ? <Badge color="orange" c="dark.9" variant="light" radius="sm" style={{ textTransform: "none" }}>{t("admin.holds.heldSince", { date: format.date(patient.legalHold.placedAt) })}</Badge> : <Text size="sm">{t("admin.holds.none")}</Text>}
                   </Table.Td>
                 </Table.Tr>
               ))}

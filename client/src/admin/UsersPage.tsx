@@ -12,12 +12,17 @@ import { ReviewerProfileDialog } from "./ReviewerProfileDialog";
 
 const PAGE_SIZE = 20;
 const ROLES: Role[] = ["ADMIN", "COORDINATOR", "REVIEWER", "PATIENT"];
+const ALL = "ALL";
 
 function AccountState({ user }: { user: AdminUserFieldsFragment }) {
   const { t } = useTranslation();
-  if (user.disabled) return <Badge color="gray">{t("admin.users.disabled")}</Badge>;
-  if (!user.activated) return <Badge color="yellow">{t("admin.users.pending")}</Badge>;
-  return <Badge color="teal">{t("admin.users.active")}</Badge>;
+  const [color, label] = user.disabled ? ["gray", "admin.users.disabled"] : !user.activated ? ["yellow", "admin.users.pending"] : ["teal", "admin.users.active"];
+  // The colour only tints the background; the text stays dark enough to read.
+  return (
+    <Badge color={color} c="dark.9" variant="light" radius="sm" style={{ textTransform: "none" }}>
+      {t(label)}
+    </Badge>
+  );
 }
 
 /** Every account, newest first: by role, by part of a name or email, a page at a time; invitations and reviewer profiles from here. */
@@ -58,11 +63,11 @@ export default function UsersPage() {
           />
           <Select
             label={t("admin.users.role")}
-            data={[{ value: "", label: t("admin.users.allRoles") }, ...ROLES.map((value) => ({ value, label: t(`admin.roleName.${value}`) }))]}
-            value={role ?? ""}
+            data={[{ value: ALL, label: t("admin.users.allRoles") }, ...ROLES.map((value) => ({ value, label: t(`admin.roleName.${value}`) }))]}
+            value={role ?? ALL}
             allowDeselect={false}
             onChange={(value) => {
-              setRole(value ? (value as Role) : null);
+              setRole(value && value !== ALL ? (value as Role) : null);
               restart();
             }}
           />
