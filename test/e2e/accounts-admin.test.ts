@@ -128,9 +128,13 @@ test("the admin lists, filters, searches and pages accounts, creates a reviewer 
   expect(shown.startsWith(`${base}/activate#token=`)).toBe(true);
   await page.getByRole("button", { name: "Copy link" }).click();
   await page.getByRole("button", { name: "Copied" }).waitFor();
-  const link = await page.evaluate<string>("navigator.clipboard.readText()");
-  expect(link).toBe(shown);
+  const firstLink = await page.evaluate<string>("navigator.clipboard.readText()");
+  expect(firstLink).toBe(shown);
   await expectAccessible(page, "account created");
+  await page.getByRole("button", { name: "Issue a new link (the earlier one stops working)" }).click();
+  await page.getByTestId("invitation-link").getByText(/^http/).filter({ hasNotText: firstLink }).waitFor();
+  const link = await page.getByTestId("invitation-link").innerText();
+  expect(link.startsWith(`${base}/activate#token=`)).toBe(true);
 
   const created = ok(await server.gql(`{ users(search: "chen jing") { edges { node { role activated reviewer { institution country specialties languages } } } } }`, {}, fixtures.admin.token));
   expect(created.users.edges.map((e: any) => e.node)).toEqual([
@@ -141,9 +145,14 @@ test("the admin lists, filters, searches and pages accounts, creates a reviewer 
   const fresh = await newContext(browser, reviewerProblems);
   try {
     const reviewerPage = await fresh.newPage();
-    await reviewerPage.goto(link);
+    await reviewerPage.goto(firstLink);
     await heading(reviewerPage, "Set your password").waitFor();
     await expectAccessible(reviewerPage, "activation");
+    await setPassword(reviewerPage, "a long walk along the Bund", "Set password and sign in");
+    await reviewerPage.getByRole("alert").getByText("The invitation link is invalid, used or expired", { exact: false }).waitFor();
+    // Only the fragment differs: a fresh load, as a link opened from a mail would be.
+    await reviewerPage.goto(link);
+    await reviewerPage.reload();
     await setPassword(reviewerPage, "a long walk along the Bund", "Set password and sign in");
     await reviewerPage.waitForURL(`${base}/review`);
     await reviewerPage.getByRole("button", { name: "Sign out" }).waitFor();
