@@ -4,7 +4,10 @@ import { audit } from "../audit/audit.service.js";
 import { NotFoundError } from "../errors.js";
 import { requireText } from "../common/input.js";
 import { LIMITS } from "../common/limits.js";
+import { Role } from "../common/enums.js";
 import { PatientEntity } from "../patients/patient.entity.js";
+import type { LegalHoldFacts } from "../patients/patient.type.js";
+import { LegalHoldType } from "./legal-hold.type.js";
 import { erasePatient } from "./erasure.service.js";
 
 async function lockedPatient(ctx: RequestContext, patientId: string, work: (patient: PatientEntity, manager: EntityManager) => Promise<void>) {
@@ -34,4 +37,10 @@ export async function liftLegalHold(ctx: RequestContext, patientId: string): Pro
     await audit(ctx, { action: "LIFT_LEGAL_HOLD", objectType: "Patient", objectId: patient.id, patientId: patient.id }, manager);
   });
   return pending ? erasePatient(ctx, patientId, { requested: false }) : false;
+}
+
+/** Admins see a standing hold; to anyone else it does not show (it may concern proceedings the patient is not told of). */
+export function legalHoldOf(ctx: RequestContext, hold: LegalHoldFacts | null): LegalHoldType | null {
+  if (!hold || ctx.viewer?.role !== Role.ADMIN) return null;
+  return Object.assign(new LegalHoldType(), hold);
 }

@@ -131,5 +131,6 @@ export function toPatientType(ctx: RequestContext, row: PatientEntity): PatientT
     keyRing: ctx.runtime.keyRing,
     dateOfBirthEnc: row.dateOfBirthEnc,
     healthCardNumberEnc: row.healthCardNumberEnc,
+    hold: row.legalHoldReason !== null && row.legalHoldAt !== null ? { reason: row.legalHoldReason, placedAt: row.legalHoldAt, erasureRequested: row.erasureRequestedAt !== null } : null,
   });
 }

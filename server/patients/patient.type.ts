@@ -4,6 +4,12 @@ import { Language } from "../common/enums.js";
 import { DateScalar } from "../common/scalars.js";
 import { Connection } from "../common/connection.type.js";
 
+export interface LegalHoldFacts {
+  reason: string;
+  placedAt: Date;
+  erasureRequested: boolean;
+}
+
 @ObjectType("Patient")
 export class PatientType {
   @Field(() => ID) id!: string;
@@ -15,6 +21,8 @@ export class PatientType {
   keyRing!: KeyRing;
   dateOfBirthEnc!: string;
   healthCardNumberEnc!: string | null;
+  /** Not in the schema: the legal hold's facts, shown to admins only (erasure/legal-hold.resolver.ts). */
+  hold!: LegalHoldFacts | null;
 
   @Field(() => DateScalar)
   get dateOfBirth(): string {

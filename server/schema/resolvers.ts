@@ -6,6 +6,7 @@ import { ConsentResolver } from "../consents/consent.resolver.js";
 import { CaseEventResolver } from "../events/case-event.resolver.js";
 import { CaseEventSubscription } from "../events/case-event.subscription.js";
 import { ErasureResolver } from "../erasure/erasure.resolver.js";
+import { LegalHoldResolver } from "../erasure/legal-hold.resolver.js";
 import { OptionResolver } from "../options/option.resolver.js";
 import { PatientResolver } from "../patients/patient.resolver.js";
 import { RecordResolver } from "../records/record.resolver.js";
@@ -30,4 +31,5 @@ export const resolvers = [
   CaseEventResolver,
   CaseEventSubscription,
   ErasureResolver,
+  LegalHoldResolver,
 ] as const;

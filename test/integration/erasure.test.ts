@@ -277,6 +277,20 @@ describe("legal holds", () => {
     expect(failure(await server.gql(patientQuery, { id: patient.id }, f.admin.token)).code).toBe("NOT_FOUND");
   });
 
+  test("Patient.legalHold shows a standing hold to admins only, with whether an erasure waits on it", async () => {
+    const patient = await createPatient("Visibly Held", `visible+${tag}@example.org`, "1972-01-01", "HOLD-3");
+    const holdOf = async (token: string) => ok(await server.gql(`query($id: ID!) { patient(id: $id) { legalHold { reason placedAt erasureRequested } } }`, { id: patient.id }, token)).patient.legalHold;
+    expect(await holdOf(f.admin.token)).toBeNull();
+    ok(await server.gql(`mutation($p: ID!) { placeLegalHold(patientId: $p, reason: "Subpoena 7") }`, { p: patient.id }, f.admin.token));
+    expect(await holdOf(f.admin.token)).toEqual({ reason: "Subpoena 7", placedAt: expect.any(String), erasureRequested: false });
+    expect(await holdOf(f.coordinator.token)).toBeNull();
+    expect(await holdOf(patient.token)).toBeNull();
+    ok(await server.gql(`mutation($p: ID!) { requestErasure(patientId: $p) }`, { p: patient.id }, patient.token));
+    expect((await holdOf(f.admin.token)).erasureRequested).toBe(true);
+    const listed = ok(await server.gql(`query($s: String) { patients(search: $s, first: 5) { edges { node { id legalHold { reason } } } } }`, { s: "Visibly Held" }, f.admin.token));
+    expect(listed.patients.edges.map((e: any) => e.node)).toEqual([{ id: patient.id, legalHold: { reason: "Subpoena 7" } }]);
+  });
+
   test("a hold without a pending request lifts without erasing anything", async () => {
     const patient = await createPatient("Briefly Held", `brief+${tag}@example.org`, "1971-01-01", "HOLD-2");
     ok(await server.gql(`mutation($p: ID!) { placeLegalHold(patientId: $p, reason: "Audit") }`, { p: patient.id }, f.admin.token));

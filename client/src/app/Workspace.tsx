@@ -52,6 +52,9 @@ export default function Workspace() {
               {viewer.displayName}
               <VisuallyHidden>{` (${t(`role.${viewer.role}`)})`}</VisuallyHidden>
             </Text>
+            <Button component={Link} to="/account" variant="subtle" size="xs" aria-current={location.pathname === "/account" ? "page" : undefined}>
+              {t("account.link")}
+            </Button>
             <Button variant="default" size="xs" onClick={() => void signOut()}>
               {t("nav.signOut")}
             </Button>

@@ -14,6 +14,13 @@ const STAFF_NAVIGATION: NavItem[] = [
   { to: "/patients/new", label: "nav.newPatient", current: (path) => path === "/patients/new" },
 ];
 
+/** The administration's own pages, after the staff's. */
+const ADMIN_NAVIGATION: NavItem[] = [
+  { to: "/admin/users", label: "admin.nav.users", current: (path) => path === "/admin/users" },
+  { to: "/admin/users/new", label: "admin.nav.newUser", current: (path) => path === "/admin/users/new" },
+  { to: "/admin/legal-holds", label: "admin.nav.legalHolds", current: (path) => path.startsWith("/admin/legal-holds") },
+];
+
 /** Where each role lands after signing in: staff on the case dashboard, the others in their own area. */
 export const HOME: Record<Role, string> = { COORDINATOR: "/", ADMIN: "/", REVIEWER: "/review", PATIENT: "/my-case" };
 
@@ -22,7 +29,7 @@ export const STAFF: readonly Role[] = ["COORDINATOR", "ADMIN"];
 /** Each role's links: a viewer sees only the pages their role may use. */
 export const NAVIGATION: Record<Role, NavItem[]> = {
   COORDINATOR: STAFF_NAVIGATION,
-  ADMIN: STAFF_NAVIGATION,
+  ADMIN: [...STAFF_NAVIGATION, ...ADMIN_NAVIGATION],
   REVIEWER: [
     { to: "/review", label: "review.nav.invitations", current: (path) => path === "/review" },
     { to: "/review/cases", label: "review.nav.cases", current: (path) => path.startsWith("/review/cases") },

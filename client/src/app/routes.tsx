@@ -1,5 +1,5 @@
 import { lazy } from "react";
-import { createBrowserRouter, redirect, type LoaderFunctionArgs } from "react-router";
+import { createBrowserRouter, Navigate, redirect, type LoaderFunctionArgs } from "react-router";
 import type { MeridianClient } from "./apollo";
 import { STAFF } from "./navigation";
 import { RoleGate } from "./RoleGate";
@@ -8,6 +8,13 @@ import { RouteError } from "./RouteError";
 
 const SignInPage = lazy(() => import("../auth/SignInPage"));
 const ActivatePage = lazy(() => import("../auth/ActivatePage"));
+const ForgotPasswordPage = lazy(() => import("../account/ForgotPasswordPage"));
+const ResetPasswordPage = lazy(() => import("../account/ResetPasswordPage"));
+const AccountPage = lazy(() => import("../account/AccountPage"));
+const UsersPage = lazy(() => import("../admin/UsersPage"));
+const NewUserPage = lazy(() => import("../admin/NewUserPage"));
+const LegalHoldsPage = lazy(() => import("../admin/LegalHoldsPage"));
+const LegalHoldPage = lazy(() => import("../admin/LegalHoldPage"));
 const Workspace = lazy(() => import("./Workspace"));
 const DashboardPage = lazy(() => import("../cases/DashboardPage"));
 const CasePage = lazy(() => import("../cases/CasePage"));
@@ -30,6 +37,9 @@ export function createAppRouter(client: MeridianClient) {
   return createBrowserRouter([
     { path: "/sign-in", element: <SignInPage />, errorElement: <RouteError /> },
     { path: "/activate", element: <ActivatePage />, errorElement: <RouteError /> },
+    { path: "/forgot-password", element: <ForgotPasswordPage />, errorElement: <RouteError /> },
+    // The path of the server's reset mail (server/auth/account-links.ts ACCOUNT_LINKS).
+    { path: "/reset-password", element: <ResetPasswordPage />, errorElement: <RouteError /> },
     {
       path: "/",
       loader: requireSignIn,
@@ -54,6 +64,18 @@ export function createAppRouter(client: MeridianClient) {
             { path: "cases", element: <MyCasesPage /> },
             { path: "due", element: <DueDatesPage /> },
             { path: "cases/:caseId", element: <ReviewCasePage /> },
+          ],
+        },
+        { path: "account", element: <AccountPage /> },
+        {
+          path: "admin",
+          element: <RoleGate roles={["ADMIN"]} />,
+          children: [
+            { index: true, element: <Navigate to="/admin/users" replace /> },
+            { path: "users", element: <UsersPage /> },
+            { path: "users/new", element: <NewUserPage /> },
+            { path: "legal-holds", element: <LegalHoldsPage /> },
+            { path: "legal-holds/:patientId", element: <LegalHoldPage /> },
           ],
         },
         { path: "*", element: <RouteError notFound /> },

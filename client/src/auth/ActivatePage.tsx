@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { useMeridianClient } from "../app/auth";
+import { HOME } from "../app/navigation";
 import { ActivateAccountDocument } from "../generated/graphql";
 import { describeError } from "../ui/errors";
 import { PageHeading } from "../ui/PageHeading";
@@ -25,7 +26,7 @@ export default function ActivatePage() {
     const result = await activate({ variables: { token, password } }).catch(() => null);
     if (!result?.data) return;
     session.signedIn(result.data.activateAccount);
-    navigate("/", { replace: true });
+    navigate(HOME[result.data.activateAccount.user.role], { replace: true });
   };
 
   return (

@@ -1,8 +1,8 @@
 import { useMutation } from "@apollo/client/react";
-import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { useMeridianClient, useViewer } from "../app/auth";
 import { LanguageSwitch } from "../app/LanguageSwitch";
 import { LoginDocument } from "../generated/graphql";
@@ -60,6 +60,9 @@ export default function SignInPage() {
             <Button type="submit" loading={loading} disabled={!email || !password}>
               {t("signIn.submit")}
             </Button>
+            <Anchor component={Link} to="/forgot-password" size="sm">
+              {t("forgotPassword.link")}
+            </Anchor>
             <Text size="xs" c="dimmed">
               {t("signIn.privacy")}
             </Text>

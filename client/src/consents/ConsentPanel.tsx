@@ -3,12 +3,10 @@ import { Alert, Badge, Button, Checkbox, Group, Modal, MultiSelect, Paper, Stack
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PatientFileDocument, RecordConsentDocument, RevokeConsentDocument, type ConsentFieldsFragment } from "../generated/graphql";
+import { COUNTRIES } from "../ui/countries";
 import { describeError } from "../ui/errors";
 import { useFormat } from "../ui/format";
 import { Empty, ErrorState, Loading } from "../ui/states";
-
-/** Partner countries offered first; any ISO 3166-1 code the form names can be typed. */
-const COUNTRIES = ["CN", "HK", "SG", "JP", "KR", "TW", "US", "GB", "DE", "FR", "CH", "AU", "IN"];
 
 /** Cross-border consent, recorded by staff from a form the patient signed (attested), with its destination countries. */
 export function ConsentPanel({ patientId }: { patientId: string }) {
