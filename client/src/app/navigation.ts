@@ -14,6 +14,14 @@ const STAFF_NAVIGATION: NavItem[] = [
   { to: "/patients/new", label: "nav.newPatient", current: (path) => path === "/patients/new" },
 ];
 
+const PATIENT_NAVIGATION: NavItem[] = [
+  { to: "/my-case", label: "portal.nav.case", current: (path) => path === "/my-case" || path.startsWith("/my-case/cases/") },
+  { to: "/my-case/records", label: "portal.nav.records", current: (path) => path === "/my-case/records" },
+  { to: "/my-case/consent", label: "portal.nav.consent", current: (path) => path === "/my-case/consent" },
+  { to: "/my-case/options", label: "portal.nav.options", current: (path) => path === "/my-case/options" },
+  { to: "/my-case/access", label: "portal.nav.access", current: (path) => path === "/my-case/access" },
+];
+
 /** Where each role lands after signing in: staff on the case dashboard, the others in their own area. */
 export const HOME: Record<Role, string> = { COORDINATOR: "/", ADMIN: "/", REVIEWER: "/review", PATIENT: "/my-case" };
 
@@ -24,5 +32,5 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
   COORDINATOR: STAFF_NAVIGATION,
   ADMIN: STAFF_NAVIGATION,
   REVIEWER: [],
-  PATIENT: [],
+  PATIENT: PATIENT_NAVIGATION,
 };

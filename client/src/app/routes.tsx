@@ -14,6 +14,11 @@ const CasePage = lazy(() => import("../cases/CasePage"));
 const PatientsPage = lazy(() => import("../patients/PatientsPage"));
 const NewPatientPage = lazy(() => import("../patients/NewPatientPage"));
 const PatientPage = lazy(() => import("../patients/PatientPage"));
+const MyCasePage = lazy(() => import("../portal/MyCasePage"));
+const MyRecordsPage = lazy(() => import("../portal/MyRecordsPage"));
+const MyConsentPage = lazy(() => import("../portal/MyConsentPage"));
+const MyOptionsPage = lazy(() => import("../portal/MyOptionsPage"));
+const AccessLogPage = lazy(() => import("../portal/AccessLogPage"));
 
 /** Every route's code is its own chunk: the sign-in screen loads only what it shows. */
 export function createAppRouter(client: MeridianClient) {
@@ -40,6 +45,18 @@ export function createAppRouter(client: MeridianClient) {
             { path: "patients/new", element: <NewPatientPage /> },
             { path: "patients/:patientId", element: <PatientPage /> },
             { path: "cases/:caseId/:tab?", element: <CasePage /> },
+          ],
+        },
+        {
+          path: "my-case",
+          element: <RoleGate roles={["PATIENT"]} />,
+          children: [
+            { index: true, element: <MyCasePage /> },
+            { path: "cases/:caseId", element: <MyCasePage /> },
+            { path: "records", element: <MyRecordsPage /> },
+            { path: "consent", element: <MyConsentPage /> },
+            { path: "options", element: <MyOptionsPage /> },
+            { path: "access", element: <AccessLogPage /> },
           ],
         },
         { path: "*", element: <RouteError notFound /> },
