@@ -142,7 +142,7 @@ export default function MyConsentPage() {
         </Stack>
       </Paper>
 
-      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={t("portal.consent.confirmTitle")}>
+      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={t("portal.consent.confirmTitle")} closeButtonProps={{ "aria-label": t("common.close") }}>
         <Stack>
           <Text>{t("portal.consent.confirmBody", { countries: confirming ? countryList(confirming.destinationCountries) : "" })}</Text>
           <Text>{t("portal.consent.confirmUnread")}</Text>

@@ -83,7 +83,6 @@ function RecordsOfCase({ caseId, finished }: { caseId: string; finished: boolean
   };
 
   const onDrop = (files: File[]) => {
-    setRejected([]);
     const added = files.map((file, index) => ({ key: `${Date.now()}-${index}-${file.name}`, file, progress: 0, state: "uploading" as const, message: null }));
     setUploads((list) => [...list, ...added]);
     for (const upload of added) void send(upload);
@@ -124,7 +123,7 @@ function RecordsOfCase({ caseId, finished }: { caseId: string; finished: boolean
               </Stack>
             </Dropzone>
             {rejected.length > 0 && (
-              <Alert color="red" role="alert" title={t("records.rejectedTitle")}>
+              <Alert color="red" role="alert" title={t("records.rejectedTitle")} withCloseButton onClose={() => setRejected([])} closeButtonLabel={t("common.close")}>
                 <Stack gap={2}>
                   {rejected.map((message) => (
                     <Text size="sm" key={message}>
