@@ -194,7 +194,7 @@ test("consent given and taken back through the portal: the reviewer who had acce
   await page.getByRole("link", { name: "Who saw my file" }).click();
   await heading(page, "Who saw my file");
   await page.locator('[data-access-kind="VIEWED_FILE"]').getByText("Dr En (reviewer, Partner Hospital, China) opened your file.", { exact: true }).waitFor();
-  await page.locator('[data-access-kind="RECORDED_CONSENT"]').first().waitFor();
+  await page.locator('[data-access-kind="RECORDED_CONSENT"]').getByText("You recorded your consent.", { exact: true }).waitFor();
   await expectAccessible(page, "who saw my file");
 
   await page.getByRole("link", { name: "My consent" }).click();
@@ -261,6 +261,35 @@ test("the delivered options, with the disclaimer, and only those delivered; seve
   await page.getByRole("heading", { level: 2, name: "方案 1：Confirm surgery after neoadjuvant therapy" }).waitFor();
   await expectAccessible(page, "my options in Chinese");
 }, 180_000);
+
+test("the access log comes a page at a time, newest first", async () => {
+  const patient = await newPatient("Ottoline Marchbanks");
+  const caseId = await builder().openCase(patient.patientId);
+  // Each record the coordinator adds is a change of its own in the log: 25 of them fill more than one page (20).
+  for (let index = 1; index <= 25; index += 1) {
+    ok(
+      await server.gql(
+        `mutation($input: AddMedicalRecordInput!) { addMedicalRecord(input: $input) { id } }`,
+        { input: { caseId, kind: "LAB_RESULT", title: `Lab result ${index}`, language: "EN" } },
+        fixtures.coordinator.token,
+      ),
+    );
+  }
+  const page = await context.newPage();
+  await signIn(page, patient);
+  await page.getByRole("link", { name: "Who saw my file" }).click();
+  await heading(page, "Who saw my file");
+  const entries = page.locator("[data-access-kind]");
+  const added = page.locator('[data-access-kind="ADDED_RECORD"]');
+  await added.first().getByText("Test Coordinator (coordinator) added a record to your file.", { exact: true }).waitFor();
+  expect(await entries.count()).toBe(20);
+  expect(await page.locator('[data-access-kind="CREATED_FILE"]').count()).toBe(0);
+  await page.getByRole("button", { name: "Show earlier entries" }).click();
+  await page.locator('[data-access-kind="CREATED_FILE"]').getByText("Test Coordinator (coordinator) created your file.", { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Show earlier entries" }).waitFor({ state: "detached" });
+  expect(await added.count()).toBe(25);
+  expect(await entries.count()).toBeGreaterThan(25);
+});
 
 test("other roles get not found under /my-case", async () => {
   const page = await context.newPage();

@@ -64,6 +64,8 @@ function AccessLog({ patientId }: { patientId: string }) {
   if (entries.length === 0) return <Empty>{t("portal.access.none")}</Empty>;
 
   const who = (entry: Entry) => {
+    // A patient's log holds no other patient: a patient actor is the reader themself.
+    if (entry.actorRole === "PATIENT") return t("portal.access.you");
     const details = [t(`role.${entry.actorRole}`), entry.actorInstitution, entry.actorCountry ? (regions.of(entry.actorCountry) ?? entry.actorCountry) : null].filter(Boolean).join(t("portal.access.separator"));
     return t("portal.access.who", { name: entry.actorName, details });
   };

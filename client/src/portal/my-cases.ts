@@ -7,9 +7,11 @@ const FINISHED: CaseStatus[] = ["CLOSED", "WITHDRAWN"];
 
 export const isFinished = (status: CaseStatus) => FINISHED.includes(status);
 
-/** The case the portal is about: the first still running (the API lists newest first), else the newest. */
+const rank = (status: CaseStatus) => (isFinished(status) ? 2 : status === "ON_HOLD" ? 1 : 0);
+
+/** Active cases first (DESIGN.md: not on hold, closed or withdrawn), then paused, then finished; newest first within each, as the API lists them. */
 export function orderCases<T extends { status: CaseStatus }>(cases: readonly T[]): T[] {
-  return [...cases.filter((c) => !isFinished(c.status)), ...cases.filter((c) => isFinished(c.status))];
+  return [0, 1, 2].flatMap((group) => cases.filter((c) => rank(c.status) === group));
 }
 
 export type Need = { kind: "RECORDS" } | { kind: "CONSENT"; countries: string[] };
