@@ -215,6 +215,8 @@ test("consent given and taken back through the portal: the reviewer who had acce
   await page.getByRole("link", { name: "My case" }).click();
   await page.getByTestId("my-case-status").getByText("On hold", { exact: true }).waitFor();
   await page.getByTestId("my-needs").getByText("Your consent for China", { exact: false }).waitFor();
+  await page.getByText("Your case was paused", { exact: true }).waitFor();
+  await page.getByText("Consent was taken back, so the review stops until consent is given again.", { exact: true }).waitFor();
 
   await page.getByText("中文", { exact: true }).click();
   await page.getByRole("link", { name: "我的同意" }).click();

@@ -179,7 +179,7 @@ function RecordsOfCase({ caseId, finished }: { caseId: string; finished: boolean
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t("portal.records.name")}</Table.Th>
-                  <Table.Th scope="col">{t("portal.records.kind")}</Table.Th>
+                  <Table.Th scope="col">{t("portal.records.kindColumn")}</Table.Th>
                   <Table.Th scope="col">{t("portal.records.when")}</Table.Th>
                   <Table.Th scope="col">{t("portal.records.state")}</Table.Th>
                 </Table.Tr>

@@ -1,22 +1,41 @@
 import { Alert, Paper, Text, Timeline, Title } from "@mantine/core";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { CaseActivity } from "../cases/use-case-activity";
 import type { TimelineEventFragment } from "../generated/graphql";
 import { useFormat } from "../ui/format";
 import { Empty, ErrorState, Loading } from "../ui/states";
 
+/** The note the server writes when revoking consent puts a case on hold (server/consents/consent.service.ts). */
+const CONSENT_REVOKED_NOTE = "consent revoked";
+const COUNTRY_CODES = /^[A-Z]{2}(,[A-Z]{2})*$/;
+
 function EventLine({ event }: { event: TimelineEventFragment }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const countries = useMemo(() => {
+    const names = new Intl.DisplayNames([format.locale], { type: "region" });
+    const list = new Intl.ListFormat(format.locale, { type: "conjunction" });
+    return (codes: string) => list.format(codes.split(",").map((code) => names.of(code) ?? code));
+  }, [format.locale]);
   const title =
     event.type === "STATUS_CHANGED" && event.toStatus
       ? event.toStatus === "ON_HOLD"
         ? t("portalEvent.paused")
         : t("portalEvent.moved", { status: t(`status.${event.toStatus}`) })
       : t(`portalEvent.${event.type}`);
+  // Words the server wrote for machines become the patient's words; a coordinator's own note is shown as written.
+  const note =
+    event.note === null
+      ? null
+      : event.type === "STATUS_CHANGED" && event.note === CONSENT_REVOKED_NOTE
+        ? t("portalEvent.pausedForConsent")
+        : event.type === "CONSENT_GRANTED" && COUNTRY_CODES.test(event.note)
+          ? t("portalEvent.consentCountries", { countries: countries(event.note) })
+          : event.note;
   return (
     <Timeline.Item title={title}>
-      {event.note && <Text size="sm">{event.note}</Text>}
+      {note && <Text size="sm">{note}</Text>}
       <Text size="xs" c="dimmed">
         <time dateTime={event.at}>{format.dateTime(event.at)}</time>
       </Text>
