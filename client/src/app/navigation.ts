@@ -21,6 +21,14 @@ const ADMIN_NAVIGATION: NavItem[] = [
   { to: "/admin/legal-holds", label: "admin.nav.legalHolds", current: (path) => path.startsWith("/admin/legal-holds") },
 ];
 
+const PATIENT_NAVIGATION: NavItem[] = [
+  { to: "/my-case", label: "portal.nav.case", current: (path) => path === "/my-case" || path.startsWith("/my-case/cases/") },
+  { to: "/my-case/records", label: "portal.nav.records", current: (path) => path === "/my-case/records" },
+  { to: "/my-case/consent", label: "portal.nav.consent", current: (path) => path === "/my-case/consent" },
+  { to: "/my-case/options", label: "portal.nav.options", current: (path) => path === "/my-case/options" },
+  { to: "/my-case/access", label: "portal.nav.access", current: (path) => path === "/my-case/access" },
+];
+
 /** Where each role lands after signing in: staff on the case dashboard, the others in their own area. */
 export const HOME: Record<Role, string> = { COORDINATOR: "/", ADMIN: "/", REVIEWER: "/review", PATIENT: "/my-case" };
 
@@ -35,5 +43,5 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     { to: "/review/cases", label: "review.nav.cases", current: (path) => path.startsWith("/review/cases") },
     { to: "/review/due", label: "review.nav.due", current: (path) => path === "/review/due" },
   ],
-  PATIENT: [],
+  PATIENT: PATIENT_NAVIGATION,
 };

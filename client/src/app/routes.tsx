@@ -25,6 +25,11 @@ const InvitationsPage = lazy(() => import("../reviewer/InvitationsPage"));
 const MyCasesPage = lazy(() => import("../reviewer/MyCasesPage"));
 const DueDatesPage = lazy(() => import("../reviewer/DueDatesPage"));
 const ReviewCasePage = lazy(() => import("../reviewer/ReviewCasePage"));
+const MyCasePage = lazy(() => import("../portal/MyCasePage"));
+const MyRecordsPage = lazy(() => import("../portal/MyRecordsPage"));
+const MyConsentPage = lazy(() => import("../portal/MyConsentPage"));
+const MyOptionsPage = lazy(() => import("../portal/MyOptionsPage"));
+const AccessLogPage = lazy(() => import("../portal/AccessLogPage"));
 
 /** Every route's code is its own chunk: the sign-in screen loads only what it shows. */
 export function createAppRouter(client: MeridianClient) {
@@ -76,6 +81,18 @@ export function createAppRouter(client: MeridianClient) {
             { path: "users/new", element: <NewUserPage /> },
             { path: "legal-holds", element: <LegalHoldsPage /> },
             { path: "legal-holds/:patientId", element: <LegalHoldPage /> },
+          ],
+        },
+        {
+          path: "my-case",
+          element: <RoleGate roles={["PATIENT"]} />,
+          children: [
+            { index: true, element: <MyCasePage /> },
+            { path: "cases/:caseId", element: <MyCasePage /> },
+            { path: "records", element: <MyRecordsPage /> },
+            { path: "consent", element: <MyConsentPage /> },
+            { path: "options", element: <MyOptionsPage /> },
+            { path: "access", element: <AccessLogPage /> },
           ],
         },
         { path: "*", element: <RouteError notFound /> },
