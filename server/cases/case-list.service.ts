@@ -49,8 +49,9 @@ function visibleCasesWhere(ctx: RequestContext, filter: CaseFilter | null | unde
 /**
  * A page of the cases the viewer may see, with their total, in one statement: the count (of
  * every visible case, whatever the cursor), the page (newest opened first, walking
- * ix_medical_case_opened), and for viewers who see identities the page's patients, primed
- * into the request's loader.
+ * ix_medical_case_opened), each case's record counts (what every list of cases shows), and
+ * for viewers who see identities the page's patients; counts and patients are primed into
+ * the request's loaders.
  */
 export async function listCases(ctx: RequestContext, filter: CaseFilter | null | undefined, first: number, after: string | null | undefined) {
   requirePageSize(first);
@@ -59,20 +60,24 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | null |
   const where = visibleCasesWhere(ctx, filter, param);
   const cursor = after ? `AND (c.opened_at, c.id) < (SELECT m.opened_at, m.id FROM medical_case m WHERE m.id = ${param(decodeCursor(after, { id: isUuid }).id)})` : "";
   const withPatients = isStaff(ctx.viewer!) || ctx.viewer!.role === Role.PATIENT;
-  const c = entityColumns(ctx.db, CaseEntity, "c");
+  const c = entityColumns(ctx.db, CaseEntity, "c", "c_");
   const p = entityColumns(ctx.db, PatientEntity, "p", "p_");
   const rows = await queryRows(
     ctx.db,
-    `SELECT t.total_count, ${c.select}${withPatients ? `, ${p.select}` : ""}
+    `SELECT t.total_count, ${c.select}, m.record_count, m.shared_record_count${withPatients ? `, ${p.select}` : ""}
      FROM (SELECT count(*)::int AS total_count FROM medical_case c WHERE ${where}) t
      LEFT JOIN LATERAL (SELECT c.* FROM medical_case c WHERE ${where} ${cursor} ORDER BY c.opened_at DESC, c.id DESC LIMIT $1) c ON true
+     LEFT JOIN LATERAL (
+       SELECT count(*)::int AS record_count, (count(*) FILTER (WHERE r.shared_with_reviewers))::int AS shared_record_count
+       FROM medical_record r WHERE r.case_id = c.id AND r.uploaded_at IS NOT NULL) m ON true
      ${withPatients ? "LEFT JOIN patient p ON p.id = c.patient_id" : ""}
      ORDER BY c.opened_at DESC, c.id DESC`,
     values,
   );
   const totalCount = rows[0].total_count as number;
-  const found = rows[0].id === null ? [] : rows;
+  const found = rows[0].c_id === null ? [] : rows;
   const pageRows = found.slice(0, first).map((raw) => {
+    ctx.loaders.recordCountByCase.prime(raw.c_id as string, { all: raw.record_count as number, shared: raw.shared_record_count as number });
     const row = c.from(raw);
     ctx.loaders.case.prime(row.id, row);
     if (withPatients) ctx.loaders.patient.prime(row.patientId, p.from(raw));
