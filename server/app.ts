@@ -17,6 +17,7 @@ import { documentRoutes } from "./records/document.routes.js";
 import type { Runtime } from "./runtime.js";
 import { createArmor, webSocketValidationErrorMask, webSocketValidationRules } from "./schema/armor.js";
 import { buildMeridianSchema } from "./schema/build-schema.js";
+import { jitGateway } from "./schema/jit-executor.js";
 import { originAllowed } from "./common/origins.js";
 import { servedOverWebSocket } from "./events/case-event.subscription.js";
 import { EventHub } from "./events/event-hub.js";
@@ -125,7 +126,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
 
   const armor = createArmor(config.production);
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    gateway: jitGateway(schema),
     formatError,
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,

@@ -6,10 +6,8 @@ import type { AuditAction } from "./audit/access-log.js";
 import { AuditEntryEntity } from "./audit/audit-entry.entity.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 import type { Runtime } from "./runtime.js";
-import { Role } from "./common/enums.js";
-import { PatientEntity } from "./patients/patient.entity.js";
-import { ReviewerEntity } from "./reviewers/reviewer.entity.js";
-import { UserEntity } from "./users/user.entity.js";
+import { Role, type Language } from "./common/enums.js";
+import { queryRows } from "./db/rows.js";
 
 /** One per HTTP request, or per operation on a socket: the first argument of every service call. */
 export interface RequestContext {
@@ -53,26 +51,24 @@ export async function resolveViewer(runtime: Runtime, authorization: string | un
  * (sign-out, or a reused refresh token): access tokens die with their session.
  */
 export async function loadViewer(runtime: Runtime, userId: string, familyId?: string): Promise<Viewer | undefined> {
-  const query = runtime.db
-    .getRepository(UserEntity)
-    .createQueryBuilder("u")
-    .leftJoinAndMapOne("u.patient", PatientEntity, "p", "p.user_id = u.id")
-    .leftJoinAndMapOne("u.reviewer", ReviewerEntity, "r", "r.user_id = u.id")
-    .where("u.id = :id AND u.disabled_at IS NULL", { id: userId });
-  if (familyId !== undefined) {
-    query.andWhere("EXISTS (SELECT 1 FROM auth_session s WHERE s.family_id = :familyId AND s.user_id = u.id AND s.revoked_at IS NULL)", { familyId });
-  }
-  const user = await query.getOne();
+  // Read on every request: one prepared statement (db/rows.ts), the session check only when a token names one.
+  const [user] = await queryRows<{ id: string; role: Role; display_name: string; patient_id: string | null; reviewer_id: string | null; country: string | null; languages: Language[] | null }>(
+    runtime.db,
+    `SELECT u.id, u.role, u.display_name, p.id AS patient_id, r.id AS reviewer_id, r.country, r.languages
+     FROM app_user u LEFT JOIN patient p ON p.user_id = u.id LEFT JOIN reviewer r ON r.user_id = u.id
+     WHERE u.id = $1 AND u.disabled_at IS NULL
+       AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM auth_session s WHERE s.family_id = $2::uuid AND s.user_id = u.id AND s.revoked_at IS NULL))`,
+    [userId, familyId ?? null],
+  );
   if (!user) return undefined;
-  const joined = user as UserEntity & { patient?: PatientEntity; reviewer?: ReviewerEntity };
   return {
     userId: user.id,
     role: user.role,
-    displayName: user.displayName,
-    patientId: user.role === Role.PATIENT ? (joined.patient?.id ?? null) : null,
-    reviewerId: user.role === Role.REVIEWER ? (joined.reviewer?.id ?? null) : null,
-    reviewerCountry: joined.reviewer?.country ?? null,
-    reviewerLanguages: joined.reviewer?.languages ?? [],
+    displayName: user.display_name,
+    patientId: user.role === Role.PATIENT ? user.patient_id : null,
+    reviewerId: user.role === Role.REVIEWER ? user.reviewer_id : null,
+    reviewerCountry: user.country,
+    reviewerLanguages: user.languages ?? [],
   };
 }
 
@@ -131,14 +127,15 @@ export function adoptViewer(ctx: RequestContext, viewer: Viewer, expiresAt: numb
 /**
  * Writes the request's buffered read audit entries in one statement. Plain SQL over arrays:
  * TypeORM's multi-row insert builds and scans a parameter per value (800 for a 100-row page),
- * which the dashboard's CPU profile showed among its heaviest frames.
+ * which the dashboard's CPU profile showed among its heaviest frames; prepared, like the hot reads.
  */
 export async function flushReadAudit(ctx: RequestContext): Promise<void> {
   if (ctx.pendingReads.length === 0) return;
   const reads = [...new Map(ctx.pendingReads.map((r) => [`${r.action}:${r.objectType}:${r.objectId}`, r])).values()];
   ctx.pendingReads = [];
   const table = ctx.db.getMetadata(AuditEntryEntity).tableName;
-  await ctx.db.query(
+  await queryRows(
+    ctx.db,
     `INSERT INTO ${table} (actor_user_id, actor_role, request_id, client_address, outcome, action, object_type, object_id, patient_id)
      SELECT $1, $2, $3, $4, 'ALLOWED', r.action, r.object_type, r.object_id, r.patient_id
      FROM unnest($5::text[], $6::text[], $7::text[], $8::uuid[]) WITH ORDINALITY AS r(action, object_type, object_id, patient_id, n) ORDER BY r.n`,

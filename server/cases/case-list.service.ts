@@ -1,10 +1,9 @@
-import type { SelectQueryBuilder } from "typeorm";
 import { caseView, isStaff } from "../auth/policy.js";
 import type { RequestContext } from "../context.js";
 import { decodeCursor, encodeCursor, requirePageSize } from "../common/connection.js";
-import { isUuid } from "../common/input.js";
+import { isUuid, likePattern } from "../common/input.js";
 import { searchTerms } from "../common/search.js";
-import { whereEveryTerm } from "../db/text-search.js";
+import { entityColumns, queryRows } from "../db/rows.js";
 import { Role } from "../common/enums.js";
 import { PatientEntity } from "../patients/patient.entity.js";
 import { CaseEntity } from "./case.entity.js";
@@ -20,54 +19,70 @@ import type { CaseFilter } from "./case.input.js";
 const encodeCaseCursor = (row: CaseEntity) => encodeCursor({ id: row.id });
 
 /**
- * The viewer's scope in SQL, mirroring the policy so that counts and pages hold
- * only visible cases; each row is still checked by the pure policy after loading.
+ * The viewer's scope and the filter as one SQL condition on the case `c`, mirroring the policy
+ * so that counts and pages hold only visible cases; each row is still checked by the pure
+ * policy after loading. `param` adds a value and returns its placeholder.
  */
-function scopeToViewer(ctx: RequestContext, query: SelectQueryBuilder<CaseEntity>): void {
+function visibleCasesWhere(ctx: RequestContext, filter: CaseFilter | null | undefined, param: (value: unknown) => string): string {
   const viewer = ctx.viewer!;
-  query.andWhere("c.erased_at IS NULL");
-  if (isStaff(viewer)) return;
-  if (viewer.role === Role.PATIENT) {
-    query.andWhere("c.patient_id = :ownPatient", { ownPatient: viewer.patientId });
-    return;
-  }
-  query
-    .andWhere("c.status NOT IN ('CLOSED', 'WITHDRAWN')")
-    .andWhere(
-      `EXISTS (SELECT 1 FROM review_assignment ra WHERE ra.case_id = c.id AND ra.reviewer_id = :reviewerId AND ra.status IN ('INVITED', 'ACCEPTED', 'SUBMITTED'))`,
-      { reviewerId: viewer.reviewerId },
-    )
-    .andWhere(
-      `EXISTS (SELECT 1 FROM consent k WHERE k.patient_id = c.patient_id AND k.revoked_at IS NULL AND k.scope = 'CROSS_BORDER_REVIEW' AND :country = ANY(k.destination_countries))`,
-      { country: viewer.reviewerCountry },
+  const where = ["c.erased_at IS NULL"];
+  if (viewer.role === Role.PATIENT) where.push(`c.patient_id = ${param(viewer.patientId)}`);
+  else if (!isStaff(viewer)) {
+    where.push(
+      "c.status NOT IN ('CLOSED', 'WITHDRAWN')",
+      `EXISTS (SELECT 1 FROM review_assignment ra WHERE ra.case_id = c.id AND ra.reviewer_id = ${param(viewer.reviewerId)} AND ra.status IN ('INVITED', 'ACCEPTED', 'SUBMITTED'))`,
+      `EXISTS (SELECT 1 FROM consent k WHERE k.patient_id = c.patient_id AND k.revoked_at IS NULL AND k.scope = 'CROSS_BORDER_REVIEW' AND ${param(viewer.reviewerCountry)} = ANY(k.destination_countries))`,
     );
-}
-
-function applyFilter(ctx: RequestContext, query: SelectQueryBuilder<CaseEntity>, filter: CaseFilter | null | undefined): void {
-  if (filter?.status && filter.status.length > 0) query.andWhere("c.status IN (:...statuses)", { statuses: filter.status });
-  const terms = searchTerms(filter?.search, "filter.search");
-  if (isStaff(ctx.viewer!)) {
-    const patients = ctx.db.getMetadata(PatientEntity).tableName;
-    whereEveryTerm(query, terms, (term) => `c.reference ILIKE ${term} OR EXISTS (SELECT 1 FROM ${patients} p WHERE p.id = c.patient_id AND p.search_text LIKE ${term})`);
-  } else {
-    whereEveryTerm(query, terms, (term) => `c.reference ILIKE ${term}`);
   }
+  if (filter?.status && filter.status.length > 0) where.push(`c.status = ANY(${param(filter.status)}::text[])`);
+  for (const term of searchTerms(filter?.search, "filter.search")) {
+    const pattern = param(likePattern(term, true));
+    where.push(
+      isStaff(viewer)
+        ? `(c.reference ILIKE ${pattern} OR EXISTS (SELECT 1 FROM patient p WHERE p.id = c.patient_id AND p.search_text LIKE ${pattern}))`
+        : `(c.reference ILIKE ${pattern})`,
+    );
+  }
+  return where.join(" AND ");
 }
 
+/**
+ * A page of the cases the viewer may see, with their total, in one statement: the count (of
+ * every visible case, whatever the cursor), the page (newest opened first, walking
+ * ix_medical_case_opened), each case's record counts (what every list of cases shows), and
+ * for viewers who see identities the page's patients; counts and patients are primed into
+ * the request's loaders.
+ */
 export async function listCases(ctx: RequestContext, filter: CaseFilter | null | undefined, first: number, after: string | null | undefined) {
   requirePageSize(first);
-  const base = ctx.db.getRepository(CaseEntity).createQueryBuilder("c");
-  scopeToViewer(ctx, base);
-  applyFilter(ctx, base, filter);
-  // Newest opened first; the row comparison follows ix_medical_case_opened.
-  const page = base.clone().orderBy("c.opened_at", "DESC").addOrderBy("c.id", "DESC").limit(first + 1);
-  if (after) {
-    const cursor = decodeCursor(after, { id: isUuid });
-    page.andWhere(`(c.opened_at, c.id) < (SELECT m.opened_at, m.id FROM medical_case m WHERE m.id = :cursorId)`, { cursorId: cursor.id });
-  }
-  const [rows, totalCount] = await Promise.all([page.getMany(), base.getCount()]);
-  const pageRows = rows.slice(0, first);
-  for (const row of pageRows) ctx.loaders.case.prime(row.id, row);
+  const values: unknown[] = [first + 1];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const where = visibleCasesWhere(ctx, filter, param);
+  const cursor = after ? `AND (c.opened_at, c.id) < (SELECT m.opened_at, m.id FROM medical_case m WHERE m.id = ${param(decodeCursor(after, { id: isUuid }).id)})` : "";
+  const withPatients = isStaff(ctx.viewer!) || ctx.viewer!.role === Role.PATIENT;
+  const c = entityColumns(ctx.db, CaseEntity, "c", "c_");
+  const p = entityColumns(ctx.db, PatientEntity, "p", "p_");
+  const rows = await queryRows(
+    ctx.db,
+    `SELECT t.total_count, ${c.select}, m.record_count, m.shared_record_count${withPatients ? `, ${p.select}` : ""}
+     FROM (SELECT count(*)::int AS total_count FROM medical_case c WHERE ${where}) t
+     LEFT JOIN LATERAL (SELECT c.* FROM medical_case c WHERE ${where} ${cursor} ORDER BY c.opened_at DESC, c.id DESC LIMIT $1) c ON true
+     LEFT JOIN LATERAL (
+       SELECT count(*)::int AS record_count, (count(*) FILTER (WHERE r.shared_with_reviewers))::int AS shared_record_count
+       FROM medical_record r WHERE r.case_id = c.id AND r.uploaded_at IS NOT NULL) m ON true
+     ${withPatients ? "LEFT JOIN patient p ON p.id = c.patient_id" : ""}
+     ORDER BY c.opened_at DESC, c.id DESC`,
+    values,
+  );
+  const totalCount = rows[0].total_count as number;
+  const found = rows[0].c_id === null ? [] : rows;
+  const pageRows = found.slice(0, first).map((raw) => {
+    ctx.loaders.recordCountByCase.prime(raw.c_id as string, { all: raw.record_count as number, shared: raw.shared_record_count as number });
+    const row = c.from(raw);
+    ctx.loaders.case.prime(row.id, row);
+    if (withPatients) ctx.loaders.patient.prime(row.patientId, p.from(raw));
+    return row;
+  });
   // All rows' facts are requested together, so the loaders batch them into one query each.
   const facts = await Promise.all(pageRows.map((row) => caseFacts(ctx, row)));
   const visible: VisibleCase[] = [];
@@ -80,7 +95,7 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | null |
   });
   return {
     edges: visible.map(({ row, view }) => ({ cursor: encodeCaseCursor(row), row, view })),
-    hasNextPage: rows.length > first,
+    hasNextPage: found.length > first,
     endCursor: visible.length > 0 ? encodeCaseCursor(visible[visible.length - 1].row) : null,
     totalCount,
   };

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import { BadUserInputError } from "../errors.js";
 import { isUuid } from "./input.js";
+import { entityColumns, positional, queryRows } from "../db/rows.js";
 
 /** One page of a list: the items after the item `after` (its id), at most `first` of them. */
 export interface Page {
@@ -39,19 +40,26 @@ export interface PagedList {
   descending?: boolean;
 }
 
+/** Rows of other tables read along with each child (a join on the child `x`): its columns, the join, and what to do with them. */
+export interface JoinedRows<T> {
+  columns: string;
+  join: string;
+  attach(row: T, raw: Record<string, unknown>): void;
+}
+
 /**
  * A DataLoader for pages of children per parent (comments per case, ...): one statement per
  * distinct (page, filter) in a tick, whatever the number of parents, each parent cut to its
  * page in SQL (a LATERAL join with LIMIT), so a list never loads beyond the page asked for.
  */
-export function pagedChildren<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, list: PagedList): DataLoader<PagedKey, T[], string> {
+export function pagedChildren<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, list: PagedList, joined?: JoinedRows<T>): DataLoader<PagedKey, T[], string> {
   const order = [...list.order, "id"];
   const tuple = (alias: string) => `(${order.map((c) => `${alias}.${c}`).join(", ")})`;
   const direction = list.descending ? "DESC" : "ASC";
   return new DataLoader<PagedKey, T[], string>(
     async (keys) => {
-      const metadata = db.getMetadata(entity);
-      const property = (column: string) => metadata.columns.find((c) => c.databaseName === column)!.propertyName;
+      const x = entityColumns(db, entity, "x");
+      const parentProperty = db.getMetadata(entity).columns.find((c) => c.databaseName === list.parentColumn)!.propertyName;
       const groups = new Map<string, number[]>();
       keys.forEach((key, i) => {
         const group = JSON.stringify([key.page, key.filter ?? null]);
@@ -64,20 +72,27 @@ export function pagedChildren<T extends ObjectLiteral>(db: DataSource, entity: E
         const { page, filter } = keys[indices[0]];
         if (page.first === 0) continue;
         const parentIds = [...new Set(indices.map((i) => keys[i].parentId))];
-        const cursor = page.after
-          ? `AND ${tuple("y")} ${list.descending ? "<" : ">"} (SELECT ${order.map((c) => `a.${c}`).join(", ")} FROM ${list.table} a WHERE a.id = :after)`
-          : "";
-        const ids = `SELECT p.id FROM unnest(CAST(:parentIds AS uuid[])) AS k(parent_id) CROSS JOIN LATERAL (
-            SELECT y.id FROM ${list.table} y WHERE y.${list.parentColumn} = k.parent_id ${filter ? `AND (${filter.sql})` : ""} ${cursor}
-            ORDER BY ${order.map((c) => `y.${c} ${direction}`).join(", ")} LIMIT :first) p`;
-        const query = db
-          .getRepository(entity)
-          .createQueryBuilder("x")
-          .where(`x.id IN (${ids})`, { ...(filter?.params ?? {}), parentIds, after: page.after, first: page.first });
-        order.forEach((column, i) => (i === 0 ? query.orderBy(`x.${property(column)}`, direction) : query.addOrderBy(`x.${property(column)}`, direction)));
+        const values: unknown[] = [parentIds, page.first];
+        let cursor = "";
+        if (page.after) {
+          values.push(page.after);
+          cursor = `AND ${tuple("y")} ${list.descending ? "<" : ">"} (SELECT ${order.map((c) => `a.${c}`).join(", ")} FROM ${list.table} a WHERE a.id = $3)`;
+        }
+        const condition = filter ? positional(filter.sql, filter.params, values.length) : undefined;
+        if (condition) values.push(...condition.values);
+        const rows = await queryRows(
+          db,
+          `SELECT ${x.select}${joined ? `, ${joined.columns}` : ""}
+           FROM unnest($1::uuid[]) AS k(parent_id) CROSS JOIN LATERAL (
+             SELECT y.* FROM ${list.table} y WHERE y.${list.parentColumn} = k.parent_id ${condition ? `AND (${condition.sql})` : ""} ${cursor}
+             ORDER BY ${order.map((c) => `y.${c} ${direction}`).join(", ")} LIMIT $2) x ${joined?.join ?? ""}
+           ORDER BY x.${list.parentColumn}, ${order.map((c) => `x.${c} ${direction}`).join(", ")}`,
+          values,
+        );
         const perParent = new Map<string, T[]>();
-        const parentProperty = property(list.parentColumn);
-        for (const row of await query.getMany()) {
+        for (const raw of rows) {
+          const row = x.from(raw);
+          joined?.attach(row, raw);
           const parentId = row[parentProperty] as string;
           const siblings = perParent.get(parentId);
           if (siblings) siblings.push(row);
