@@ -19,7 +19,7 @@ function AccountState({ user }: { user: AdminUserFieldsFragment }) {
   const [color, label] = user.disabled ? ["gray", "admin.users.disabled"] : !user.activated ? ["yellow", "admin.users.pending"] : ["teal", "admin.users.active"];
   // The colour only tints the background; the text stays dark enough to read.
   return (
-    <Badge color={color} c="dark.9" variant="light" radius="sm" style={{ textTransform: "none" }}>
+    <Badge color={color} c="dark.9" variant="light" radius="sm" style={{ textTransform: "none", overflow: "visible" }} miw="max-content">
       {t(label)}
     </Badge>
   );
@@ -98,8 +98,8 @@ export default function UsersPage() {
                 <Table.Tr key={user.id} data-user-id={user.id}>
                   <Table.Td>{user.displayName}</Table.Td>
                   <Table.Td>{user.email}</Table.Td>
-                  <Table.Td>{t(`admin.roleName.${user.role}`)}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>{t(`admin.roleName.${user.role}`)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     <AccountState user={user} />
                   </Table.Td>
                   <Table.Td>
