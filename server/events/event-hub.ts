@@ -99,7 +99,7 @@ const PERSONAL_SELECTION = /\b(patient|reason|uploadUrl|downloadUrl|assignments|
  * Delivers outbox events to live subscribers. Per batch of events it loads the
  * facts once, authorizes every subscriber in memory with the pure policy, executes
  * the selection once per distinct (document, view) and hands the same result to
- * every subscriber that shares them. Events reach a subscriber in id order, once.
+ * every subscriber that shares them. Events reach a subscriber once, a case's in id order.
  */
 export class EventHub {
   private nextId = 1;
@@ -250,8 +250,9 @@ export class EventHub {
       const executions = new Map<CaseView, Map<string, Promise<Payload>>>();
       for (const subscriber of subscribers) {
         const { request } = subscriber;
-        if (subscriber.handle.closed || eventId <= subscriber.lastQueuedId) continue;
-        if (request.caseId && request.caseId !== event.caseId) continue;
+        if (subscriber.handle.closed) continue;
+        // Ids grow in commit order within a case only: the check against replays is per case.
+        if (request.caseId && (request.caseId !== event.caseId || eventId <= subscriber.lastQueuedId)) continue;
         const view = viewInBatch(request.viewer, row, facts);
         if (!view) {
           // Rights ended (assignment over, consent revoked, case closed): a case-specific subscription ends, after what it was sent before.
