@@ -64,7 +64,8 @@ async function main() {
   let statements = 0;
   const database = await openBenchDatabase({ poolSize: 20, onQuery: () => statements++ });
   const { db } = database;
-  const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root }), databaseUrl: database.url, logLevel: "silent", outboxPollMs: 0 };
+  // Every subscriber connects from 127.0.0.1 here; real ones come from many addresses.
+  const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root, MERIDIAN_WS_PER_ADDRESS: String(Math.max(...SIZES) + 100), MERIDIAN_CONNECTIONS_PER_ADDRESS: String(Math.max(...SIZES) + 100), MERIDIAN_MAX_CONNECTIONS: String(Math.max(...SIZES) + 1000) }), databaseUrl: database.url, logLevel: "silent", outboxPollMs: 0 };
   const runtime = await createRuntime(config, db, createLogger("silent"));
   const app = await createApp(runtime);
   const port = await app.listen(0);
