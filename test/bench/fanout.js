@@ -160,12 +160,23 @@ async function main() {
       baseline_p50_ms: percentile(base, 50),
       baseline_p99_ms: percentile(base, 99),
       p99_vs_baseline: (percentile(sorted, 99) / Math.max(percentile(base, 99), 1)).toFixed(2),
+      after_answer_p99_vs_baseline: (percentile(afterCommit, 99) / Math.max(percentile(base, 99), 1)).toFixed(2),
       sql_per_event: deliveryStatements.toFixed(1),
       heap_kb_per_idle_subscriber: ((after.heapUsed - before.heapUsed) / size / 1024).toFixed(1),
       rss_kb_per_idle_subscriber: ((after.rss - before.rss) / size / 1024).toFixed(1),
+      rss: after.rss,
+      heap: after.heapUsed,
     });
   }
+  // What one more idle subscriber costs, between the smallest and largest size (fixed costs, such as the young generation growing to its size, cancel out).
+  const [first, last] = [results[0], results[results.length - 1]];
+  const marginal = (key) => (results.length > 1 ? ((last[key] - first[key]) / (last.subscribers - first.subscribers) / 1024).toFixed(1) : "n/a");
+  for (const result of results) {
+    delete result.rss;
+    delete result.heap;
+  }
   console.table(results);
+  console.log(`marginal memory per idle subscriber (${first.subscribers} -> ${last.subscribers}): RSS ${marginal("rss")} KB, heap ${marginal("heap")} KB`);
   clients.kill();
   raw.close();
   await app.close();
