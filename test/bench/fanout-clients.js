@@ -37,7 +37,7 @@ function subscriber(url, token, query, variables, events, attempt = 1) {
   socket.on("close", (code) => {
     if (code === 1000 || code === 1005) return;
     // As graphql-ws clients do, one that could not get in (1013, a timeout of the overloaded machine) tries again.
-    if (!acknowledged && attempt < 5) return setTimeout(() => events.replace(socket, subscriber(url, token, query, variables, events, attempt + 1)), 200 * attempt);
+    if (!acknowledged && attempt < 10) return setTimeout(() => events.replace(socket, subscriber(url, token, query, variables, events, attempt + 1)), 500 * attempt);
     events.failed();
   });
   socket.on("error", () => {});
