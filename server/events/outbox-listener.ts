@@ -181,8 +181,12 @@ export class OutboxListener {
         }
         if (events.length === batchSize) {
           // More may be waiting: all events below the horizon up to the last id are handed over.
-          this.catchUpTx = horizon;
-          this.catchUpId = events[events.length - 1].id;
+          // That covers the previous position only if the last id is not below it; else the ids remembered do.
+          const lastId = events[events.length - 1].id;
+          if (BigInt(lastId) >= BigInt(this.catchUpId)) {
+            this.catchUpTx = horizon;
+            this.catchUpId = lastId;
+          }
           this.forgetCovered();
           continue;
         }
