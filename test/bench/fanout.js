@@ -171,12 +171,13 @@ async function main() {
   // What one more idle subscriber costs, between the smallest and largest size (fixed costs, such as the young generation growing to its size, cancel out).
   const [first, last] = [results[0], results[results.length - 1]];
   const marginal = (key) => (results.length > 1 ? ((last[key] - first[key]) / (last.subscribers - first.subscribers) / 1024).toFixed(1) : "n/a");
+  const summary = `marginal memory per idle subscriber (${first.subscribers} -> ${last.subscribers}): RSS ${marginal("rss")} KB, heap ${marginal("heap")} KB`;
   for (const result of results) {
     delete result.rss;
     delete result.heap;
   }
   console.table(results);
-  console.log(`marginal memory per idle subscriber (${first.subscribers} -> ${last.subscribers}): RSS ${marginal("rss")} KB, heap ${marginal("heap")} KB`);
+  console.log(summary);
   clients.kill();
   raw.close();
   await app.close();
