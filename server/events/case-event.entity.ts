@@ -3,9 +3,10 @@ import { oneOf, Timestamp, Uuid } from "../db/columns.js";
 import { CaseEventType, CaseStatus, values } from "../common/enums.js";
 import { CaseEntity } from "../cases/case.entity.js";
 
-/** The transactional outbox: one row per change to a case, ids visible in commit order (see outbox.ts). */
+/** The transactional outbox: one row per change to a case; within a case, ids follow commit order (see outbox.ts). */
 @Entity({ name: "case_event" })
 @Index("ix_case_event_case", ["caseId", "id"])
+@Index("ix_case_event_tx", ["txId"])
 @Check("ck_case_event_type", oneOf("type", values(CaseEventType)))
 @Check("ck_case_event_from", oneOf("from_status", values(CaseStatus), true))
 @Check("ck_case_event_to", oneOf("to_status", values(CaseStatus), true))
@@ -26,4 +27,6 @@ export class CaseEventEntity {
   @Uuid({ nullable: true }) actorUserId!: string | null;
   /** The object the event is about (record, assignment, option...), by id. */
   @Uuid({ nullable: true }) subjectId!: string | null;
+  /** The writing transaction's id (pg_current_xact_id, as a bigint): the outbox reader takes an event once every transaction up to it has ended. */
+  @Column({ type: "bigint", default: () => "current_transaction_id()" }) txId!: string;
 }

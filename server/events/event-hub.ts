@@ -45,10 +45,9 @@ interface Subscriber {
   /** Subscribers whose group key and view are equal share one execution per event. */
   groupKey: string;
   lastDeliveredId: bigint;
-  /** The newest event queued for delivery, and the deliveries queued and not yet done, in order behind `tail`. */
+  /** The newest event queued for delivery, and the deliveries queued and not yet done, oldest first. */
   lastQueuedId: bigint;
-  pending: number;
-  tail: Promise<void>;
+  queue: Delivery[];
   /** While replaying (caseActivity with after), live events wait here. */
   backlog: CaseEventEntity[] | null;
   /** Whether results depend on who the viewer is, not only on their view of the case. */
@@ -78,6 +77,21 @@ const tooLarge = () =>
 /** An execution's serialized result (shared by every subscriber of its group), or why there is none. */
 type Payload = { text: string; bytes: number } | "FAILED" | "TIMEOUT";
 
+/** One execution of a selection for one event, shared by the subscribers it is queued for. */
+interface Execution {
+  payload: Payload | null;
+  subscribers: Subscriber[];
+  done: Promise<void>;
+}
+
+/**
+ * What waits in a subscriber's queue: an event to send once its execution is done, or the
+ * end of the subscription. One small object per subscriber and event, and one promise per
+ * execution, not per subscriber: at ten thousand subscribers, per-subscriber promise chains
+ * were most of the hub's work (their garbage collection above all).
+ */
+type Delivery = { eventId: bigint; execution: Execution } | { end: GraphQLError };
+
 /**
  * A subscription's reads are audited once per access log fold window, not once per
  * event: a replay of a hundred events is one read, and more rows within the window
@@ -99,7 +113,7 @@ const PERSONAL_SELECTION = /\b(patient|reason|uploadUrl|downloadUrl|assignments|
  * Delivers outbox events to live subscribers. Per batch of events it loads the
  * facts once, authorizes every subscriber in memory with the pure policy, executes
  * the selection once per distinct (document, view) and hands the same result to
- * every subscriber that shares them. Events reach a subscriber in id order, once.
+ * every subscriber that shares them. Events reach a subscriber once, a case's in id order.
  */
 export class EventHub {
   private nextId = 1;
@@ -158,8 +172,7 @@ export class EventHub {
       groupKey: `${request.documentKey}\u0000${personal ? request.viewer.userId : request.viewer.role}`,
       lastDeliveredId: BigInt(request.after ?? 0),
       lastQueuedId: BigInt(request.after ?? 0),
-      pending: 0,
-      tail: Promise.resolve(),
+      queue: [],
       backlog: request.after !== null ? [] : null,
       personal,
       readAuditedAt: 0,
@@ -219,8 +232,9 @@ export class EventHub {
 
   /** Called by the outbox listener with each new batch, in id order. */
   async publish(events: CaseEventEntity[]): Promise<void> {
-    const interested = new Set<Subscriber>(this.anyCase);
-    for (const event of events) for (const s of this.byCase.get(event.caseId) ?? []) interested.add(s);
+    // A subscriber is in anyCase or in the set of exactly one case.
+    const interested: Subscriber[] = [...this.anyCase];
+    for (const caseId of new Set(events.map((e) => e.caseId))) for (const s of this.byCase.get(caseId) ?? []) interested.push(s);
     const live: Subscriber[] = [];
     for (const subscriber of interested) {
       if (subscriber.backlog) subscriber.backlog.push(...events.filter((e) => e.caseId === subscriber.request.caseId));
@@ -241,27 +255,28 @@ export class EventHub {
    */
   private async deliver(events: CaseEventEntity[], subscribers: Subscriber[]): Promise<{ delivered: Promise<unknown> }> {
     const facts = await loadBatchFacts(this.db, events);
-    const queued: Array<Promise<void>> = [];
+    const started: Array<Promise<void>> = [];
     for (const event of events) {
       const row = facts.cases.get(event.caseId);
       if (!row) continue;
       const eventId = BigInt(event.id);
       // view -> group key -> execution (nested, so no key string is built per subscriber).
-      const executions = new Map<CaseView, Map<string, Promise<Payload>>>();
+      const executions = new Map<CaseView, Map<string, Execution>>();
       for (const subscriber of subscribers) {
         const { request } = subscriber;
-        if (subscriber.handle.closed || eventId <= subscriber.lastQueuedId) continue;
-        if (request.caseId && request.caseId !== event.caseId) continue;
+        if (subscriber.handle.closed) continue;
+        // Ids grow in commit order within a case only: the check against replays is per case.
+        if (request.caseId && (request.caseId !== event.caseId || eventId <= subscriber.lastQueuedId)) continue;
         const view = viewInBatch(request.viewer, row, facts);
         if (!view) {
           // Rights ended (assignment over, consent revoked, case closed): a case-specific subscription ends, after what it was sent before.
-          if (request.caseId) queued.push(this.enqueue(subscriber, async () => subscriber.handle.end(notVisible())));
+          if (request.caseId) this.queue(subscriber, { end: notVisible() });
           continue;
         }
         if (request.field === "caseStatusChanged" && event.type !== CaseEventType.STATUS_CHANGED) continue;
         if (!canSeeEvent(view, event)) continue;
         subscriber.lastQueuedId = eventId;
-        if (subscriber.pending >= MAX_PENDING_EVENTS) {
+        if (subscriber.queue.length >= MAX_PENDING_EVENTS) {
           subscriber.handle.end(tooFarBehind());
           continue;
         }
@@ -272,24 +287,51 @@ export class EventHub {
           const now = Date.now();
           const auditRead = subscriber.personal && now - subscriber.readAuditedAt >= SUBSCRIPTION_READ_AUDIT_MS;
           if (auditRead) subscriber.readAuditedAt = now;
-          execution = this.budgeted(() => this.execute(request, view, event, row, auditRead), event);
+          execution = this.start(() => this.execute(request, view, event, row, auditRead), event);
+          started.push(execution.done);
           byGroup.set(subscriber.groupKey, execution);
         }
-        const result = execution;
-        queued.push(this.enqueue(subscriber, async () => this.send(subscriber, await result, eventId)));
+        execution.subscribers.push(subscriber);
+        subscriber.queue.push({ eventId, execution });
       }
     }
-    return { delivered: Promise.all(queued) };
+    return { delivered: Promise.all(started) };
   }
 
-  /** Runs one step of a subscriber's deliveries after its earlier ones, never failing the chain. */
-  private enqueue(subscriber: Subscriber, step: () => Promise<void>): Promise<void> {
-    subscriber.pending++;
-    subscriber.tail = subscriber.tail
-      .then(() => (subscriber.handle.closed ? undefined : step()))
-      .catch((error) => logUnexpected(this.runtime.logger, error, { step: "event delivery" }))
-      .finally(() => subscriber.pending--);
-    return subscriber.tail;
+  /** Starts an execution; once it is done, each of its subscribers is sent what is ready at the head of its queue. */
+  private start(run: () => Promise<ExecutionResult>, event: CaseEventEntity): Execution {
+    const execution: Execution = { payload: null, subscribers: [], done: Promise.resolve() };
+    execution.done = this.budgeted(run, event).then((payload) => {
+      execution.payload = payload;
+      for (const subscriber of execution.subscribers) this.pump(subscriber);
+      execution.subscribers = [];
+    });
+    return execution;
+  }
+
+  private queue(subscriber: Subscriber, delivery: Delivery): void {
+    subscriber.queue.push(delivery);
+    this.pump(subscriber);
+  }
+
+  /** Sends, in order, the deliveries at the head of the subscriber's queue whose executions are done. */
+  private pump(subscriber: Subscriber): void {
+    const { queue } = subscriber;
+    while (queue.length > 0) {
+      if (subscriber.handle.closed) {
+        queue.length = 0;
+        return;
+      }
+      const head = queue[0];
+      if (!("end" in head) && !head.execution.payload) return;
+      queue.shift();
+      try {
+        if ("end" in head) subscriber.handle.end(head.end);
+        else this.send(subscriber, head.execution.payload!, head.eventId);
+      } catch (error) {
+        logUnexpected(this.runtime.logger, error, { step: "event delivery" });
+      }
+    }
   }
 
   /** One execution within the concurrency limit and its time budget, serialized once for every subscriber that shares it. */

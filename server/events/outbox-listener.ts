@@ -1,7 +1,8 @@
 import { Client } from "pg";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../logger.js";
-import { CaseEventEntity } from "./case-event.entity.js";
+import type { CaseEventEntity } from "./case-event.entity.js";
+import { eventFromRow } from "./outbox.js";
 
 export interface OutboxListenerOptions {
   /** Re-read the outbox this often even without a signal (the signal is only a wake-up). */
@@ -13,14 +14,57 @@ export interface OutboxListenerOptions {
 }
 
 /**
- * One LISTEN connection per process. A NOTIFY only says "look"; the rows are read
- * from case_event by id (`id > last seen`), so a lost signal, a dropped connection
- * or a restarted PostgreSQL costs nothing: after reconnecting it catches up from the
- * table. Ids become visible in commit order (see outbox.ts), so nothing is skipped.
+ * The rows of case_event this reader has not handed over yet, as of one snapshot:
+ * - every transaction below `$1` (the watermark, an earlier snapshot's xmin) had ended
+ *   by an earlier read, which took its events;
+ * - events already handed over that are not covered by the watermark are excluded by id
+ *   (`$2`), or, while a catch-up runs over several batches, as those of transactions below
+ *   `$3` with ids up to `$4`;
+ * - `$5` is the newest id at start and `$6` the transactions in flight then: events from
+ *   before the start are not announced (restored rows keep another cluster's tx_id);
+ * - and a transaction at or above the snapshot's xmax cannot have committed: a tx_id
+ *   there is a restored row's.
+ * The snapshot's xmin comes from the same statement, hence the same snapshot: every
+ * transaction below it has ended, and its events are all visible to this read.
+ */
+const READ_NEW_EVENTS = `
+  WITH snapshot AS (SELECT pg_current_snapshot() AS s)
+  SELECT (SELECT pg_snapshot_xmin(s)::text FROM snapshot) AS horizon, e.*
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+      SELECT * FROM case_event
+       WHERE tx_id >= $1 AND tx_id < (SELECT pg_snapshot_xmax(s)::text::bigint FROM snapshot)
+         AND id <> ALL($2::bigint[])
+         AND NOT (tx_id < $3 AND id <= $4)
+         AND (id > $5 OR tx_id = ANY($6::bigint[]))
+       ORDER BY id
+       LIMIT $7
+    ) e ON true`;
+
+/**
+ * One LISTEN connection per process. A NOTIFY only says "look"; the rows are read from
+ * case_event, so a lost signal, a dropped connection or a restarted PostgreSQL costs
+ * nothing: after reconnecting it catches up from the table. Transactions commit in any
+ * order (there is no global lock, see outbox.ts), so the reader does not go by "ids above
+ * the last one": it takes the events of every transaction below the snapshot's xmin (all
+ * of them have ended, and no later one can get an id below theirs), plus those already
+ * committed above it, remembered by id so none is handed over twice. A case's events
+ * come in id order; across cases the order is that of commit.
  */
 export class OutboxListener {
   private client: Client | null = null;
+  /** The newest id handed over (metrics: the backlog is measured from it). */
   private lastId = "0";
+  /** Every event of a transaction below the watermark has been handed over. */
+  private watermark = 0n;
+  /** Events handed over whose transaction is not below the watermark: id -> tx_id. */
+  private readonly handedOver = new Map<string, bigint>();
+  /** During a catch-up in several batches: every event of a transaction below `catchUpTx` with an id up to `catchUpId` has been handed over. */
+  private catchUpTx = 0n;
+  private catchUpId = "0";
+  /** The newest id at start, and the transactions then in flight (whose events, when they commit, are new). */
+  private startId = "0";
+  private startInFlight: bigint[] = [];
   private draining: Promise<void> | null = null;
   private drainAgain = false;
   private stopped = false;
@@ -40,8 +84,14 @@ export class OutboxListener {
 
   /** Starts after the newest committed event: only what happens from now on is announced. */
   async start(): Promise<void> {
-    const [{ max }] = await this.db.query(`SELECT coalesce(max(id), 0)::text AS max FROM case_event`);
-    this.lastId = max;
+    const [start]: Array<{ max: string; xmin: string; inflight: string[] }> = await this.db.query(
+      `SELECT coalesce((SELECT max(id) FROM case_event), 0)::text AS max, pg_snapshot_xmin(s)::text AS xmin,
+              array(SELECT x::text FROM pg_snapshot_xip(s) x) AS inflight
+         FROM pg_current_snapshot() s`,
+    );
+    this.lastId = this.startId = start.max;
+    this.watermark = BigInt(start.xmin);
+    this.startInFlight = start.inflight.map(BigInt);
     await this.connect();
     const interval = this.options.pollIntervalMs ?? 1000;
     if (interval > 0) {
@@ -113,22 +163,53 @@ export class OutboxListener {
     const batchSize = this.options.batchSize ?? 500;
     try {
       for (;;) {
-        const rows = await this.db
-          .getRepository(CaseEventEntity)
-          .createQueryBuilder("e")
-          .where("e.id > :last", { last: this.lastId })
-          .orderBy("e.id", "ASC")
-          .limit(batchSize)
-          .getMany();
-        if (rows.length === 0) return;
-        await this.deliver(rows);
-        this.lastId = rows[rows.length - 1].id;
-        if (rows.length < batchSize) return;
+        const rows: Array<Record<string, unknown> & { horizon: string }> = await this.db.query(READ_NEW_EVENTS, [
+          this.watermark.toString(),
+          [...this.handedOver.keys()],
+          this.catchUpTx.toString(),
+          this.catchUpId,
+          this.startId,
+          this.startInFlight.map(String),
+          batchSize,
+        ]);
+        const horizon = BigInt(rows[0].horizon);
+        const events = rows.filter((row) => row.id !== null).map((row) => eventFromRow(this.db.manager, row));
+        if (events.length > 0) await this.deliver(events);
+        for (const event of events) {
+          if (BigInt(event.id) > BigInt(this.lastId)) this.lastId = event.id;
+          this.handedOver.set(event.id, BigInt(event.txId));
+        }
+        if (events.length === batchSize) {
+          // More may be waiting: all events below the horizon up to the last id are handed over.
+          // That covers the previous position only if the last id is not below it; else the ids remembered do.
+          const lastId = events[events.length - 1].id;
+          if (BigInt(lastId) >= BigInt(this.catchUpId)) {
+            this.catchUpTx = horizon;
+            this.catchUpId = lastId;
+          }
+          this.forgetCovered();
+          continue;
+        }
+        // Everything below the horizon was visible to this read, and is handed over.
+        this.watermark = horizon;
+        this.catchUpTx = 0n;
+        this.catchUpId = "0";
+        if (this.startInFlight.length > 0 && this.startInFlight.every((tx) => tx < horizon)) this.startInFlight = [];
+        this.forgetCovered();
+        return;
       }
     } catch (error) {
-      // Read again from the same id soon (and on the next signal, poll or reconnect).
+      // Read again from the same position soon (and on the next signal, poll or reconnect).
       this.logger.warn({ errorName: (error as Error).name }, "outbox read failed");
       if (!this.stopped) setTimeout(() => this.wake(), Math.min(this.backoffMs, 1000)).unref();
+    }
+  }
+
+  /** Drops the ids the watermark (or the catch-up position) now covers. */
+  private forgetCovered(): void {
+    const catchUpId = BigInt(this.catchUpId);
+    for (const [id, tx] of this.handedOver) {
+      if (tx < this.watermark || (tx < this.catchUpTx && BigInt(id) <= catchUpId)) this.handedOver.delete(id);
     }
   }
 

@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, parse, print, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
+import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, parse, print, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from "graphql";
 import { GRAPHQL_LIMITS, limitRefusal } from "../schema/armor.js";
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -66,6 +66,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
     },
   });
   const states = new WeakMap<WebSocket, ConnectionState>();
+  const validDocuments = new DocumentCache(VALID_DOCUMENTS_KEPT);
 
   const server = makeServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -107,14 +108,17 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
       onSubscribe: async (ctx, subscriptionId, payload) => {
         // graphql-ws lists this one already, from the moment it arrives until it ends.
         if (Object.keys(ctx.subscriptions).length > runtime.config.subscriptionsPerSocket) return [tooManySubscriptions("connection", runtime.config.subscriptionsPerSocket)];
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
-        } catch (error) {
-          return [(error instanceof GraphQLError && limitRefusal(error)) || codedGraphQLError(error, "GRAPHQL_PARSE_FAILED")];
+        let document = validDocuments.get(payload.query);
+        if (!document) {
+          try {
+            document = parse(payload.query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+          } catch (error) {
+            return [(error instanceof GraphQLError && limitRefusal(error)) || codedGraphQLError(error, "GRAPHQL_PARSE_FAILED")];
+          }
+          const validation = validate(schema, document, options.validationRules);
+          if (validation.length > 0) return validation.map((error) => codedGraphQLError(options.maskValidationError(error), "GRAPHQL_VALIDATION_FAILED"));
+          validDocuments.set(payload.query, document);
         }
-        const validation = validate(schema, document, options.validationRules);
-        if (validation.length > 0) return validation.map((error) => codedGraphQLError(options.maskValidationError(error), "GRAPHQL_VALIDATION_FAILED"));
         const args: ExecutionArgs = { schema, document, operationName: payload.operationName, variableValues: payload.variables };
         const field = subscriptionField(args);
         // Queries and mutations go over HTTP, where the audit, error masking and limits live.
@@ -144,7 +148,7 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
             caseId: values.caseId,
             after: values.after,
             document,
-            documentKey: `${print(document)}\u0000${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}`,
+            documentKey: `${validDocuments.printed(document)}\u0000${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}`,
             operationName: payload.operationName,
             variableValues: payload.variables,
             clientAddress,
@@ -237,6 +241,38 @@ export function attachWebSocketServer(httpServer: http.Server, runtime: Runtime,
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Distinct subscription documents kept parsed and validated: clients send the same few texts. */
+const VALID_DOCUMENTS_KEPT = 500;
+
+/**
+ * Subscription documents that parsed and passed validation, by their text, with their
+ * printed form (the hub's grouping key). Subscribers of one text share one document: at
+ * ten thousand subscribers a parsed document each (its tokens and locations) was a good
+ * part of their memory, and parsing and validating each a good part of subscribing.
+ * The oldest entry goes once the cache is full; validation depends only on the text.
+ */
+class DocumentCache {
+  private readonly documents = new Map<string, DocumentNode>();
+  private readonly printedForm = new WeakMap<DocumentNode, string>();
+
+  constructor(private readonly size: number) {}
+
+  get(text: string): DocumentNode | undefined {
+    return this.documents.get(text);
+  }
+
+  set(text: string, document: DocumentNode): void {
+    if (this.documents.size >= this.size) this.documents.delete(this.documents.keys().next().value!);
+    this.documents.set(text, document);
+  }
+
+  printed(document: DocumentNode): string {
+    let text = this.printedForm.get(document);
+    if (text === undefined) this.printedForm.set(document, (text = print(document)));
+    return text;
+  }
 }
 
 const tooManySubscriptions = (holder: "connection" | "user", limit: number) =>

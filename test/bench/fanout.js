@@ -64,7 +64,8 @@ async function main() {
   let statements = 0;
   const database = await openBenchDatabase({ poolSize: 20, onQuery: () => statements++ });
   const { db } = database;
-  const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root }), databaseUrl: database.url, logLevel: "silent", outboxPollMs: 0 };
+  // Every subscriber connects from 127.0.0.1 here; real ones come from many addresses.
+  const config = { ...loadConfig({ NODE_ENV: "bench", MERIDIAN_DATA_DIR: database.root, MERIDIAN_WS_PER_ADDRESS: String(Math.max(...SIZES) + 100), MERIDIAN_CONNECTIONS_PER_ADDRESS: String(Math.max(...SIZES) + 100), MERIDIAN_MAX_CONNECTIONS: String(Math.max(...SIZES) + 1000) }), databaseUrl: database.url, logLevel: "silent", outboxPollMs: 0 };
   const runtime = await createRuntime(config, db, createLogger("silent"));
   const app = await createApp(runtime);
   const port = await app.listen(0);
@@ -159,12 +160,24 @@ async function main() {
       baseline_p50_ms: percentile(base, 50),
       baseline_p99_ms: percentile(base, 99),
       p99_vs_baseline: (percentile(sorted, 99) / Math.max(percentile(base, 99), 1)).toFixed(2),
+      after_answer_p99_vs_baseline: (percentile(afterCommit, 99) / Math.max(percentile(base, 99), 1)).toFixed(2),
       sql_per_event: deliveryStatements.toFixed(1),
       heap_kb_per_idle_subscriber: ((after.heapUsed - before.heapUsed) / size / 1024).toFixed(1),
       rss_kb_per_idle_subscriber: ((after.rss - before.rss) / size / 1024).toFixed(1),
+      rss: after.rss,
+      heap: after.heapUsed,
     });
   }
+  // What one more idle subscriber costs, between the smallest and largest size (fixed costs, such as the young generation growing to its size, cancel out).
+  const [first, last] = [results[0], results[results.length - 1]];
+  const marginal = (key) => (results.length > 1 ? ((last[key] - first[key]) / (last.subscribers - first.subscribers) / 1024).toFixed(1) : "n/a");
+  const summary = `marginal memory per idle subscriber (${first.subscribers} -> ${last.subscribers}): RSS ${marginal("rss")} KB, heap ${marginal("heap")} KB`;
+  for (const result of results) {
+    delete result.rss;
+    delete result.heap;
+  }
   console.table(results);
+  console.log(summary);
   clients.kill();
   raw.close();
   await app.close();

@@ -1,18 +1,23 @@
 import type { DataSource, QueryRunner } from "typeorm";
 import { CaseEventType } from "../../server/common/enums";
 import { createDataSource } from "../../server/db/data-source";
-import { appendEvents, OUTBOX_LOCK_KEY } from "../../server/events/outbox";
+import { createLogger } from "../../server/logger";
+import type { CaseEventEntity } from "../../server/events/case-event.entity";
+import { appendEvents } from "../../server/events/outbox";
+import { OutboxListener } from "../../server/events/outbox-listener";
 import { createTestDatabase } from "../support/database";
 import { insertCase, insertPatient, insertUser } from "../support/sql-seed";
 
 /**
- * The outbox guarantee (server/events/outbox.ts, DESIGN.md "Events"): a reader that
- * takes "every id above the last one I saw" after each signal misses no event, even
- * when transactions commit in another order than they were handed their ids.
+ * The outbox guarantee (server/events/outbox.ts, outbox-listener.ts, DESIGN.md "Events"):
+ * with no global lock, transactions commit in another order than they were handed their
+ * ids, and the reader still hands over every committed event exactly once, each case's
+ * in id order.
  */
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: DataSource;
+const listeners: OutboxListener[] = [];
 let actor: string;
 let caseA: string;
 let caseB: string;
@@ -24,12 +29,13 @@ beforeAll(async () => {
   await db.initialize();
   actor = await insertUser(db, "COORDINATOR", "Outbox Coordinator");
   // Two cases, so the second transaction is not held up by the first one's row lock
-  // on medical_case (appendEvents bumps the case's version): only the outbox lock remains.
+  // on medical_case (appendEvents bumps the case's version).
   caseA = await insertCase(db, await insertPatient(db, "Patient A"), actor);
   caseB = await insertCase(db, await insertPatient(db, "Patient B"), actor);
 });
 
 afterEach(async () => {
+  for (const listener of listeners.splice(0)) await listener.stop();
   for (const runner of runners.splice(0)) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     if (!runner.isReleased) await runner.release();
@@ -47,11 +53,6 @@ async function transaction(): Promise<QueryRunner> {
   await runner.connect();
   await runner.startTransaction();
   return runner;
-}
-
-async function backendPid(runner: QueryRunner): Promise<number> {
-  const [{ pid }] = await runner.query(`SELECT pg_backend_pid() AS pid`);
-  return pid;
 }
 
 const maxEventId = async (): Promise<bigint> => BigInt((await db.query(`SELECT coalesce(max(id), 0)::text AS id FROM case_event`))[0].id);
@@ -72,58 +73,55 @@ function reader(start: bigint) {
   };
 }
 
-/** Whether a promise has settled yet: a short race against an already-resolved marker (a few turns of the event loop). */
-async function isPending(promise: Promise<unknown>): Promise<boolean> {
-  const PENDING = Symbol("pending");
-  const marker = new Promise((resolve) => setTimeout(() => resolve(PENDING), 20));
-  return (await Promise.race([promise.then(() => "settled", () => "settled"), marker])) === PENDING;
-}
-
-/** Polls pg_locks until `pid` waits (not granted) for the outbox advisory lock; bounded. */
-async function waitUntilBlockedOnOutboxLock(pid: number): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const rows = await db.query(
-      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 AND NOT granted
-          AND ((classid::bigint << 32) | objid::bigint) = $2`,
-      [pid, OUTBOX_LOCK_KEY],
-    );
-    if (rows.length > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`backend ${pid} never waited on the outbox advisory lock`);
-}
-
 const event = (caseId: string, note: string) => ({ caseId, type: CaseEventType.COMMENT_ADDED, note });
 
-test("with the advisory lock, a later appendEvents waits for the earlier one's commit, and the reader sees both in order", async () => {
-  const read = reader(await maxEventId());
+/** The real outbox reader, signalled by hand (settle): what it hands over, in order. */
+async function startListener(batchSize?: number) {
+  const handed: CaseEventEntity[] = [];
+  const listener = new OutboxListener(db, database.url, async (events) => void handed.push(...events), createLogger("silent"), { pollIntervalMs: 0, batchSize });
+  await listener.start();
+  listeners.push(listener);
+  return { listener, handed, ids: () => handed.map((e) => BigInt(e.id)) };
+}
+
+test("a lower id committed after a higher one is still handed over, once, and the higher one does not wait for it", async () => {
+  const { listener, ids } = await startListener();
   const txA = await transaction();
   const txB = await transaction();
-  const pidB = await backendPid(txB);
 
   const [eventA] = await appendEvents(txA.manager, actor, [event(caseA, "A")]);
-  // B starts its append while A holds the lock, uncommitted.
-  const appendB = appendEvents(txB.manager, actor, [event(caseB, "B")]);
-  await waitUntilBlockedOnOutboxLock(pidB);
-  expect(await isPending(appendB)).toBe(true);
+  // No global lock: B appends and commits while A is still open.
+  const [eventB] = await appendEvents(txB.manager, actor, [event(caseB, "B")]);
+  expect(BigInt(eventB.id)).toBeGreaterThan(BigInt(eventA.id));
 
   // Nothing is visible yet: neither transaction has committed.
-  expect(await read.poll()).toEqual([]);
-
-  await txA.commitTransaction();
-  const [eventB] = await appendB; // A's commit released the lock: B gets its id now, after A's.
-  expect(BigInt(eventB.id)).toBeGreaterThan(BigInt(eventA.id));
-  expect(await read.poll()).toEqual([BigInt(eventA.id)]);
+  await listener.settle();
+  expect(ids()).toEqual([]);
 
   await txB.commitTransaction();
-  expect(await read.poll()).toEqual([BigInt(eventB.id)]);
+  await listener.settle();
+  expect(ids()).toEqual([BigInt(eventB.id)]);
 
-  expect(read.seen).toEqual([BigInt(eventA.id), BigInt(eventB.id)]);
-  const rows = await db.query(`SELECT id::text AS id, case_id, note FROM case_event WHERE id = ANY($1::bigint[]) ORDER BY id`, [[eventA.id, eventB.id]]);
-  expect(rows).toEqual([
-    { id: eventA.id, case_id: caseA, note: "A" },
-    { id: eventB.id, case_id: caseB, note: "B" },
-  ]);
+  // A commits last with the lower id: a reader going by "ids above the last one" would skip it.
+  await txA.commitTransaction();
+  await listener.settle();
+  await listener.settle();
+  expect(ids()).toEqual([BigInt(eventB.id), BigInt(eventA.id)]);
+});
+
+test("events a transaction wrote before the reader started, committed after, are handed over; those committed before are not", async () => {
+  const before = await transaction();
+  await appendEvents(before.manager, actor, [event(caseA, "committed before start")]);
+  await before.commitTransaction();
+  const open = await transaction();
+  const [inFlight] = await appendEvents(open.manager, actor, [event(caseB, "in flight at start")]);
+  const { listener, ids } = await startListener();
+  const after = await transaction();
+  const [later] = await appendEvents(after.manager, actor, [event(caseA, "after start")]);
+  await after.commitTransaction();
+  await open.commitTransaction();
+  await listener.settle();
+  expect(ids().sort((x, y) => (x < y ? -1 : 1))).toEqual([BigInt(inFlight.id), BigInt(later.id)]);
 });
 
 test("control, without the lock: committing the higher id first makes an 'id > last' reader skip the lower one", async () => {
@@ -163,8 +161,72 @@ test("a rolled-back appendEvents leaves no event and no version change", async (
   expect(await db.query(`SELECT id FROM case_event WHERE note = 'rolled back'`)).toEqual([]);
   const [{ version: after }] = await db.query(`SELECT version FROM medical_case WHERE id = $1`, [caseA]);
   expect(after).toBe(before);
-  // The lock went with the transaction: another append goes through at once.
+  // Another append goes through at once.
   const next = await transaction();
   await expect(appendEvents(next.manager, actor, [event(caseA, "after rollback")])).resolves.toHaveLength(1);
   await next.rollbackTransaction();
+});
+
+test("under concurrent writers with long and short transactions, every committed event is handed over exactly once, each case's in id order", async () => {
+  // Small batches, so catch-ups run over several reads; the reader is woken all along.
+  const { listener, handed } = await startListener(7);
+  const cases = [caseA, caseB, ...(await Promise.all([1, 2].map(async (n) => insertCase(db, await insertPatient(db, `Patient ${n}`), actor))))];
+  const committed: bigint[] = [];
+  const rolledBack: bigint[] = [];
+  let writing = true;
+  const reading = (async () => {
+    while (writing) {
+      await listener.settle();
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+  })();
+
+  // One transaction writes first (the lowest ids, the oldest transaction id) and commits last: the watermark stays behind it throughout.
+  const oldest = await transaction();
+  const oldestEvents = await appendEvents(oldest.manager, actor, [event(cases[3], "oldest 1"), event(cases[3], "oldest 2")]);
+
+  const writer = async (w: number) => {
+    for (let i = 0; i < 15; i++) {
+      const runner = db.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        const caseId = cases[(w + i) % 3];
+        const written = await appendEvents(runner.manager, actor, Array.from({ length: 1 + ((w + i) % 3) }, (_, k) => event(caseId, `w${w} t${i} e${k}`)));
+        // Some transactions stay open while others commit around them; some roll back.
+        if ((w + i) % 4 === 0) await new Promise((resolve) => setTimeout(resolve, 20 + ((w * 7 + i) % 5) * 10));
+        if ((w * 3 + i) % 7 === 0) {
+          await runner.rollbackTransaction();
+          rolledBack.push(...written.map((e) => BigInt(e.id)));
+        } else {
+          await runner.commitTransaction();
+          committed.push(...written.map((e) => BigInt(e.id)));
+        }
+      } finally {
+        await runner.release();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, (_, w) => writer(w)));
+  await oldest.commitTransaction();
+  committed.push(...oldestEvents.map((e) => BigInt(e.id)));
+  writing = false;
+  await reading;
+  await listener.settle();
+  await listener.settle();
+
+  const handedIds = handed.map((e) => BigInt(e.id));
+  const sorted = (ids: bigint[]) => [...ids].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  // Exactly the committed events: none skipped, none twice, nothing rolled back.
+  expect(rolledBack.length).toBeGreaterThan(0);
+  expect(handedIds).toHaveLength(committed.length);
+  expect(sorted(handedIds)).toEqual(sorted(committed));
+  for (const id of rolledBack) expect(handedIds).not.toContain(id);
+  // Within each case, in id order.
+  for (const caseId of cases) {
+    const ofCase = handed.filter((e) => e.caseId === caseId).map((e) => BigInt(e.id));
+    expect(ofCase).toEqual(sorted(ofCase));
+  }
+  // Across cases, ids were handed over out of order at least once: the order of commit, not of ids.
+  expect(handedIds).not.toEqual(sorted(handedIds));
 });
