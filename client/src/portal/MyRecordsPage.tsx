@@ -1,10 +1,10 @@
 import { useApolloClient, useMutation, useQuery } from "@apollo/client/react";
-import { Alert, Group, Paper, Progress, Select, Stack, Table, Text, Title } from "@mantine/core";
-import { Dropzone, type FileRejection } from "@mantine/dropzone";
+import { Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AddMedicalRecordDocument, MyCasesDocument, MyRecordsDocument, type Language, type RecordKind } from "../generated/graphql";
-import { ACCEPTED_TYPES, MAX_DOCUMENT_BYTES, UploadError, contentTypeOf, putDocument, type UploadFailure } from "../records/upload";
+import { RecordUploadForm, type UploadProgress } from "../records/RecordUploadForm";
+import { MAX_DOCUMENT_BYTES, UploadError, contentTypeOf, putDocument, type UploadFailure } from "../records/upload";
 import { describeError, errorFacts } from "../ui/errors";
 import { useFormat } from "../ui/format";
 import { PageHeading } from "../ui/PageHeading";
@@ -13,13 +13,7 @@ import { CasePicker } from "./CasePicker";
 import { isFinished } from "./my-cases";
 import { useMyCases } from "./use-my-cases";
 
-const KINDS: RecordKind[] = ["PATHOLOGY_REPORT", "IMAGING_REPORT", "LAB_RESULT", "GENETIC_TEST", "CLINICAL_NOTE", "DISCHARGE_SUMMARY", "TREATMENT_HISTORY", "OTHER"];
-
-interface Upload {
-  key: string;
-  file: File;
-  progress: number;
-  state: "uploading" | "done" | "failed";
+interface Upload extends UploadProgress {
   /** Why it failed, in the patient's words. */
   message: string | null;
 }
@@ -54,7 +48,6 @@ function RecordsOfCase({ caseId, finished }: { caseId: string; finished: boolean
   const [kind, setKind] = useState<RecordKind>("OTHER");
   const [language, setLanguage] = useState<Language>(i18n.language === "zh" ? "ZH" : "EN");
   const [uploads, setUploads] = useState<Upload[]>([]);
-  const [rejected, setRejected] = useState<string[]>([]);
   const [addRecord] = useMutation(AddMedicalRecordDocument);
 
   const update = (key: string, change: Partial<Upload>) => setUploads((list) => list.map((item) => (item.key === key ? { ...item, ...change } : item)));
@@ -88,9 +81,6 @@ function RecordsOfCase({ caseId, finished }: { caseId: string; finished: boolean
     for (const upload of added) void send(upload);
   };
 
-  const onReject = (rejections: FileRejection[]) =>
-    setRejected(rejections.map(({ file, errors }) => failure(errors.some((e) => e.code === "file-too-large") ? "TOO_LARGE" : "UNSUPPORTED", file.name)));
-
   const list = records.data?.case?.records ?? [];
   return (
     <>
@@ -101,65 +91,16 @@ function RecordsOfCase({ caseId, finished }: { caseId: string; finished: boolean
               {t("portal.records.send")}
             </Title>
             <Text size="sm">{t("portal.records.intro")}</Text>
-            <Group grow>
-              <Select label={t("portal.records.kind")} data={KINDS.map((value) => ({ value, label: t(`recordKind.${value}`) }))} value={kind} onChange={(value) => value && setKind(value as RecordKind)} allowDeselect={false} />
-              <Select
-                label={t("portal.records.language")}
-                data={[
-                  { value: "EN", label: t("languageName.EN") },
-                  { value: "ZH", label: t("languageName.ZH") },
-                ]}
-                value={language}
-                onChange={(value) => value && setLanguage(value as Language)}
-                allowDeselect={false}
-              />
-            </Group>
-            <Dropzone onDrop={onDrop} onReject={onReject} maxSize={MAX_DOCUMENT_BYTES} accept={ACCEPTED_TYPES} multiple aria-label={t("portal.records.dropLabel")}>
-              <Stack align="center" gap={4} py="lg" style={{ pointerEvents: "none" }}>
-                <Text fw={600}>{t("portal.records.drop")}</Text>
-                <Text size="sm" c="dimmed">
-                  {t("records.dropHint", { size: format.bytes(MAX_DOCUMENT_BYTES) })}
-                </Text>
-              </Stack>
-            </Dropzone>
-            {rejected.length > 0 && (
-              <Alert color="red" role="alert" title={t("records.rejectedTitle")} withCloseButton onClose={() => setRejected([])} closeButtonLabel={t("common.close")}>
-                <Stack gap={2}>
-                  {rejected.map((message) => (
-                    <Text size="sm" key={message}>
-                      {message}
-                    </Text>
-                  ))}
-                </Stack>
-              </Alert>
-            )}
-            {uploads.length > 0 && (
-              <Stack gap="xs">
-                {uploads.map((upload) => (
-                  <Paper key={upload.key} withBorder p="xs" data-upload={upload.file.name}>
-                    <Group justify="space-between" wrap="nowrap">
-                      <Text size="sm" truncate>
-                        {upload.file.name}
-                      </Text>
-                      <Text size="sm" c={upload.state === "failed" ? "red.8" : "dimmed"}>
-                        {upload.state === "done" ? t("portal.records.received") : upload.state === "failed" ? t("records.failed") : format.percent(upload.progress)}
-                      </Text>
-                    </Group>
-                    <Progress
-                      value={upload.progress * 100}
-                      color={upload.state === "failed" ? "red" : upload.state === "done" ? "teal" : undefined}
-                      mt={4}
-                      aria-label={t("records.progress", { name: upload.file.name })}
-                    />
-                    {upload.message && (
-                      <Text size="sm" c="red.8" role="alert" mt={4}>
-                        {upload.message}
-                      </Text>
-                    )}
-                  </Paper>
-                ))}
-              </Stack>
-            )}
+            <RecordUploadForm
+              words={{ kind: t("portal.records.kind"), language: t("portal.records.language"), dropLabel: t("portal.records.dropLabel"), drop: t("portal.records.drop"), done: t("portal.records.received") }}
+              kind={kind}
+              onKindChange={setKind}
+              language={language}
+              onLanguageChange={setLanguage}
+              onDrop={onDrop}
+              uploads={uploads}
+              failureOf={(upload) => upload.message}
+            />
           </Stack>
         </Paper>
       )}

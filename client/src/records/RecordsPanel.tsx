@@ -1,6 +1,5 @@
 import { useApolloClient, useMutation } from "@apollo/client/react";
-import { Alert, Badge, Button, Checkbox, Group, Modal, Paper, Progress, Select, Stack, Table, Text, Title } from "@mantine/core";
-import { Dropzone, type FileRejection } from "@mantine/dropzone";
+import { Alert, Badge, Button, Checkbox, Group, Modal, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -15,16 +14,11 @@ import {
 import { describeError } from "../ui/errors";
 import { useFormat } from "../ui/format";
 import { Empty } from "../ui/states";
-import { ACCEPTED_TYPES, MAX_DOCUMENT_BYTES, UploadError, contentTypeOf, putDocument, type UploadFailure } from "./upload";
+import { RecordUploadForm, type UploadProgress } from "./RecordUploadForm";
+import { MAX_DOCUMENT_BYTES, UploadError, contentTypeOf, putDocument, type UploadFailure } from "./upload";
 
-const KINDS: RecordKind[] = ["PATHOLOGY_REPORT", "IMAGING_REPORT", "LAB_RESULT", "GENETIC_TEST", "CLINICAL_NOTE", "DISCHARGE_SUMMARY", "TREATMENT_HISTORY", "OTHER"];
-
-interface Upload {
-  key: string;
-  file: File;
+interface Upload extends UploadProgress {
   recordId: string | null;
-  progress: number;
-  state: "uploading" | "done" | "failed";
   failure: UploadFailure | "REFUSED" | null;
   detail: string | null;
 }
@@ -37,7 +31,6 @@ export function RecordsPanel({ caseId, records }: { caseId: string; records: Rec
   const [kind, setKind] = useState<RecordKind>("PATHOLOGY_REPORT");
   const [language, setLanguage] = useState<Language>("EN");
   const [uploads, setUploads] = useState<Upload[]>([]);
-  const [rejected, setRejected] = useState<Array<{ name: string; reason: UploadFailure }>>([]);
   const [sharing, setSharing] = useState<RecordFieldsFragment | null>(null);
   const [redacted, setRedacted] = useState(false);
   const [share, shareState] = useMutation(ShareRecordDocument);
@@ -89,15 +82,6 @@ export function RecordsPanel({ caseId, records }: { caseId: string; records: Rec
     for (const upload of added) void send(upload);
   };
 
-  const onReject = (rejections: FileRejection[]) => {
-    setRejected(
-      rejections.map((rejection) => ({
-        name: rejection.file.name,
-        reason: rejection.errors.some((e) => e.code === "file-too-large") ? "TOO_LARGE" : "UNSUPPORTED",
-      })),
-    );
-  };
-
   const download = async (record: RecordFieldsFragment) => {
     const result = await apollo.query({ query: RecordLinksDocument, variables: { caseId }, fetchPolicy: "no-cache" });
     const url = result.data?.case?.records.find((r) => r.id === record.id)?.downloadUrl;
@@ -126,72 +110,17 @@ export function RecordsPanel({ caseId, records }: { caseId: string; records: Rec
           <Title order={2} size="h4">
             {t("records.add")}
           </Title>
-          <Group grow>
-            <Select label={t("records.kind")} data={KINDS.map((value) => ({ value, label: t(`recordKind.${value}`) }))} value={kind} onChange={(value) => value && setKind(value as RecordKind)} allowDeselect={false} />
-            <Select
-              label={t("records.language")}
-              data={[
-                { value: "EN", label: t("languageName.EN") },
-                { value: "ZH", label: t("languageName.ZH") },
-              ]}
-              value={language}
-              onChange={(value) => value && setLanguage(value as Language)}
-              allowDeselect={false}
-            />
-          </Group>
-          <Dropzone onDrop={onDrop} onReject={onReject} maxSize={MAX_DOCUMENT_BYTES} accept={ACCEPTED_TYPES} multiple aria-label={t("records.dropLabel")}>
-            <Stack align="center" gap={4} py="lg" style={{ pointerEvents: "none" }}>
-              <Text fw={600}>{t("records.drop")}</Text>
-              <Text size="sm" c="dimmed">
-                {t("records.dropHint", { size: format.bytes(MAX_DOCUMENT_BYTES) })}
-              </Text>
-            </Stack>
-          </Dropzone>
-          {rejected.length > 0 && (
-            <Alert color="red" role="alert" title={t("records.rejectedTitle")} withCloseButton onClose={() => setRejected([])} closeButtonLabel={t("common.close")}>
-              <Stack gap={2}>
-                {rejected.map((item) => (
-                  <Text size="sm" key={item.name}>
-                    {t(`records.failure.${item.reason}`, { name: item.name, size: format.bytes(MAX_DOCUMENT_BYTES) })}
-                  </Text>
-                ))}
-              </Stack>
-            </Alert>
-          )}
-          {uploads.length > 0 && (
-            <Stack gap="xs" aria-label={t("records.uploads")}>
-              {uploads.map((upload) => (
-                <Paper key={upload.key} withBorder p="xs" data-upload={upload.file.name}>
-                  <Group justify="space-between" wrap="nowrap">
-                    <Text size="sm" truncate>
-                      {upload.file.name}
-                    </Text>
-                    <Text size="sm" c={upload.state === "failed" ? "red.8" : "dimmed"}>
-                      {upload.state === "done" ? t("records.uploaded") : upload.state === "failed" ? t("records.failed") : format.percent(upload.progress)}
-                    </Text>
-                  </Group>
-                  <Progress
-                    value={upload.progress * 100}
-                    color={upload.state === "failed" ? "red" : upload.state === "done" ? "teal" : undefined}
-                    mt={4}
-                    aria-label={t("records.progress", { name: upload.file.name })}
-                  />
-                  {upload.state === "failed" && (
-                    <Group justify="space-between" mt={4}>
-                      <Text size="sm" c="red.8" role="alert">
-                        {upload.failure === "REFUSED" ? upload.detail : t(`records.failure.${upload.failure}`, { name: upload.file.name, size: format.bytes(MAX_DOCUMENT_BYTES) })}
-                      </Text>
-                      {upload.failure !== "TOO_LARGE" && upload.failure !== "UNSUPPORTED" && (
-                        <Button size="xs" variant="light" onClick={() => void send(upload)}>
-                          {t("common.retry")}
-                        </Button>
-                      )}
-                    </Group>
-                  )}
-                </Paper>
-              ))}
-            </Stack>
-          )}
+          <RecordUploadForm
+            words={{ kind: t("records.kind"), language: t("records.language"), dropLabel: t("records.dropLabel"), drop: t("records.drop"), done: t("records.uploaded"), uploads: t("records.uploads") }}
+            kind={kind}
+            onKindChange={setKind}
+            language={language}
+            onLanguageChange={setLanguage}
+            onDrop={onDrop}
+            uploads={uploads}
+            failureOf={(upload) => (upload.failure === "REFUSED" ? upload.detail : t(`records.failure.${upload.failure}`, { name: upload.file.name, size: format.bytes(MAX_DOCUMENT_BYTES) }))}
+            retryOf={(upload) => (upload.failure !== "TOO_LARGE" && upload.failure !== "UNSUPPORTED" ? () => void send(upload) : null)}
+          />
         </Stack>
       </Paper>
       <Paper withBorder p="md">
