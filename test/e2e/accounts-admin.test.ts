@@ -1,61 +1,22 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { searchTextOf } from "../../server/common/search";
-import { launchBrowser, newContext, seriousViolations } from "../support/browser";
-import { createFixtures, PASSWORD, type Fixtures } from "../support/fixtures";
-import { ok, startTestServer, type TestServer } from "../support/server";
+import { newContext } from "../support/browser";
+import { expectAccessible, signIn, useBrowserSuite } from "../support/e2e";
+import { PASSWORD } from "../support/fixtures";
+import { ok } from "../support/server";
 
 /**
  * Accounts for everyone (activation, change and reset of a password, the remembered language)
  * and the administration (accounts, invitations, reviewer profiles, legal holds) in a real
  * Chromium against the real server serving the built app.
  */
-let server: TestServer;
-let fixtures: Fixtures;
-let browser: Browser;
-let context: BrowserContext;
-let base: string;
-const problems: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  fixtures = await createFixtures(server, "acc");
-  base = server.runtime.publicUrl;
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async () => {
-  problems.length = 0;
-  context = await newContext(browser, problems);
-});
-
-afterEach(async () => {
-  await context.close();
-  expect(problems).toEqual([]);
-});
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
-}
+const suite = useBrowserSuite("acc");
 
 async function signOut(page: Page, label = "Sign out") {
   await page.getByRole("button", { name: label }).click();
   await page.waitForURL(/\/sign-in/);
-}
-
-async function expectAccessible(page: Page, name: string) {
-  const violations = await seriousViolations(page);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
 }
 
 const heading = (page: Page, name: string) => page.getByRole("heading", { level: 1, name, exact: true });
@@ -68,12 +29,12 @@ async function setPassword(page: Page, password: string, submit: string) {
 }
 
 const invitationOf = async (userId: string): Promise<string> =>
-  ok(await server.gql(`mutation($u: ID!) { issueAccountInvitation(userId: $u) }`, { u: userId }, fixtures.admin.token)).issueAccountInvitation;
+  ok(await suite.server.gql(`mutation($u: ID!) { issueAccountInvitation(userId: $u) }`, { u: userId }, suite.fixtures.admin.token)).issueAccountInvitation;
 
 test("the admin lists, filters, searches and pages accounts, creates a reviewer and copies the invitation; in a fresh browser the link sets the password and the reviewer lands on their home", async () => {
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
-  const page = await context.newPage();
-  await signIn(page, fixtures.admin.email);
+  await suite.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: suite.base });
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.admin.email);
   await page.getByRole("link", { name: "Accounts", exact: true }).click();
   await heading(page, "Accounts").waitFor();
   await page.getByText("Dr Zh", { exact: true }).waitFor();
@@ -94,7 +55,7 @@ test("the admin lists, filters, searches and pages accounts, creates a reviewer 
   for (let i = 0; i < 21; i++) {
     const name = `Paged Coordinator ${String(i).padStart(2, "0")}`;
     const email = `paged.${i}@test.meridian`;
-    await server.db.query(`INSERT INTO app_user (email, role, display_name, search_text) VALUES ($1, 'COORDINATOR', $2, $3)`, [email, name, searchTextOf(name, email)]);
+    await suite.server.db.query(`INSERT INTO app_user (email, role, display_name, search_text) VALUES ($1, 'COORDINATOR', $2, $3)`, [email, name, searchTextOf(name, email)]);
   }
   await page.getByLabel("Search", { exact: true }).fill("paged");
   await page.getByRole("combobox", { name: "Role" }).click();
@@ -125,7 +86,7 @@ test("the admin lists, filters, searches and pages accounts, creates a reviewer 
   await page.getByRole("button", { name: "Create account" }).click();
   await heading(page, "Account created for Dr Chen Jing").waitFor();
   const shown = await page.getByTestId("invitation-link").innerText();
-  expect(shown.startsWith(`${base}/activate#token=`)).toBe(true);
+  expect(shown.startsWith(`${suite.base}/activate#token=`)).toBe(true);
   await page.getByRole("button", { name: "Copy link" }).click();
   await page.getByRole("button", { name: "Copied" }).waitFor();
   const firstLink = await page.evaluate<string>("navigator.clipboard.readText()");
@@ -134,15 +95,15 @@ test("the admin lists, filters, searches and pages accounts, creates a reviewer 
   await page.getByRole("button", { name: "Issue a new link (the earlier one stops working)" }).click();
   await page.getByTestId("invitation-link").getByText(/^http/).filter({ hasNotText: firstLink }).waitFor();
   const link = await page.getByTestId("invitation-link").innerText();
-  expect(link.startsWith(`${base}/activate#token=`)).toBe(true);
+  expect(link.startsWith(`${suite.base}/activate#token=`)).toBe(true);
 
-  const created = ok(await server.gql(`{ users(search: "chen jing") { edges { node { role activated reviewer { institution country specialties languages } } } } }`, {}, fixtures.admin.token));
+  const created = ok(await suite.server.gql(`{ users(search: "chen jing") { edges { node { role activated reviewer { institution country specialties languages } } } } }`, {}, suite.fixtures.admin.token));
   expect(created.users.edges.map((e: any) => e.node)).toEqual([
     { role: "REVIEWER", activated: false, reviewer: { institution: "Shanghai Cancer Centre", country: "CN", specialties: ["Thoracic oncology"], languages: ["ZH"] } },
   ]);
 
   const reviewerProblems: string[] = [];
-  const fresh = await newContext(browser, reviewerProblems);
+  const fresh = await newContext(suite.browser, reviewerProblems);
   try {
     const reviewerPage = await fresh.newPage();
     await reviewerPage.goto(firstLink);
@@ -154,27 +115,27 @@ test("the admin lists, filters, searches and pages accounts, creates a reviewer 
     await reviewerPage.goto(link);
     await reviewerPage.reload();
     await setPassword(reviewerPage, "a long walk along the Bund", "Set password and sign in");
-    await reviewerPage.waitForURL(`${base}/review`);
+    await reviewerPage.waitForURL(`${suite.base}/review`);
     await reviewerPage.getByRole("button", { name: "Sign out" }).waitFor();
     await reviewerPage.getByRole("banner").getByText("Dr Chen Jing (reviewer)").waitFor();
   } finally {
     await fresh.close();
   }
   expect(reviewerProblems).toEqual([]);
-  const login = await server.gql(`mutation { login(email: "chen.jing@partner.example.cn", password: "a long walk along the Bund") { user { role } } }`);
+  const login = await suite.server.gql(`mutation { login(email: "chen.jing@partner.example.cn", password: "a long walk along the Bund") { user { role } } }`);
   expect(ok(login).login.user.role).toBe("REVIEWER");
 }, 180_000);
 
 test("an invitation link activates every role's account and lands each on its home", async () => {
   const coordinator = ok(
-    await server.gql(`mutation { createUser(input: { email: "new.coordinator@test.meridian", displayName: "New Coordinator", role: COORDINATOR }) { id } }`, {}, fixtures.admin.token),
+    await suite.server.gql(`mutation { createUser(input: { email: "new.coordinator@test.meridian", displayName: "New Coordinator", role: COORDINATOR }) { id } }`, {}, suite.fixtures.admin.token),
   ).createUser.id;
-  const admin = ok(await server.gql(`mutation { createUser(input: { email: "new.admin@test.meridian", displayName: "New Admin", role: ADMIN }) { id } }`, {}, fixtures.admin.token)).createUser.id;
+  const admin = ok(await suite.server.gql(`mutation { createUser(input: { email: "new.admin@test.meridian", displayName: "New Admin", role: ADMIN }) { id } }`, {}, suite.fixtures.admin.token)).createUser.id;
   const patient = ok(
-    await server.gql(
+    await suite.server.gql(
       `mutation($input: CreatePatientInput!) { createPatient(input: $input) { userId } }`,
       { input: { fullName: "Rosalind Ashdown", dateOfBirth: "1958-09-12", email: "rosalind.ashdown@example.org", preferredLanguage: "EN" } },
-      fixtures.coordinator.token,
+      suite.fixtures.coordinator.token,
     ),
   ).createPatient.userId;
   for (const [userId, home] of [
@@ -183,12 +144,12 @@ test("an invitation link activates every role's account and lands each on its ho
     [patient, "/my-case"],
   ] as const) {
     const link = await invitationOf(userId);
-    const fresh = await newContext(browser, problems);
+    const fresh = await newContext(suite.browser, suite.problems);
     try {
       const page = await fresh.newPage();
       await page.goto(link);
       await setPassword(page, "seven quiet mornings in May", "Set password and sign in");
-      await page.waitForURL(`${base}${home}`);
+      await page.waitForURL(`${suite.base}${home}`);
       await page.getByRole("button", { name: "Sign out" }).waitFor();
     } finally {
       await fresh.close();
@@ -197,11 +158,11 @@ test("an invitation link activates every role's account and lands each on its ho
 });
 
 test("the admin edits a reviewer's profile and the list shows the change", async () => {
-  const page = await context.newPage();
-  await signIn(page, fixtures.admin.email);
-  await page.goto(`${base}/admin/users`);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.admin.email);
+  await page.goto(`${suite.base}/admin/users`);
   await heading(page, "Accounts").waitFor();
-  await page.getByLabel("Search", { exact: true }).fill(fixtures.reviewerEn.email);
+  await page.getByLabel("Search", { exact: true }).fill(suite.fixtures.reviewerEn.email);
   await page.getByText("1 account", { exact: true }).waitFor();
   await page.getByRole("button", { name: "Edit profile of Dr En" }).click();
   const dialog = page.getByRole("dialog", { name: "Reviewer profile: Dr En" });
@@ -214,9 +175,9 @@ test("the admin edits a reviewer's profile and the list shows the change", async
   await dialog.waitFor({ state: "detached" });
   await page.locator("tbody tr").getByText("Peking Union Medical College Hospital · CN · Oncology, Radiation oncology").waitFor();
 
-  const reviewers = ok(await server.gql(`{ reviewers { id institution specialties languages } }`, {}, fixtures.coordinator.token)).reviewers;
-  expect(reviewers.find((r: any) => r.id === fixtures.reviewerEn.reviewerId)).toEqual({
-    id: fixtures.reviewerEn.reviewerId,
+  const reviewers = ok(await suite.server.gql(`{ reviewers { id institution specialties languages } }`, {}, suite.fixtures.coordinator.token)).reviewers;
+  expect(reviewers.find((r: any) => r.id === suite.fixtures.reviewerEn.reviewerId)).toEqual({
+    id: suite.fixtures.reviewerEn.reviewerId,
     institution: "Peking Union Medical College Hospital",
     specialties: ["Oncology", "Radiation oncology"],
     languages: ["EN", "ZH"],
@@ -224,9 +185,9 @@ test("the admin edits a reviewer's profile and the list shows the change", async
 });
 
 test("the admin places a legal hold on a patient found by name, and lifts it", async () => {
-  const holdOf = async () => ok(await server.gql(`query($id: ID!) { patient(id: $id) { legalHold { reason } } }`, { id: fixtures.otherPatient.patientId }, fixtures.admin.token)).patient.legalHold;
-  const page = await context.newPage();
-  await signIn(page, fixtures.admin.email);
+  const holdOf = async () => ok(await suite.server.gql(`query($id: ID!) { patient(id: $id) { legalHold { reason } } }`, { id: suite.fixtures.otherPatient.patientId }, suite.fixtures.admin.token)).patient.legalHold;
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.admin.email);
   await page.getByRole("link", { name: "Legal holds", exact: true }).click();
   await heading(page, "Legal holds").waitFor();
   await page.getByLabel("Find a patient", { exact: true }).fill("quince");
@@ -255,8 +216,8 @@ test("the admin places a legal hold on a patient found by name, and lifts it", a
 });
 
 test("every role has an Account link; a password is changed with the current one, and only the new one signs in", async () => {
-  const page = await context.newPage();
-  for (const account of [fixtures.admin, fixtures.coordinator, fixtures.reviewerZh, fixtures.patient]) {
+  const page = await suite.context.newPage();
+  for (const account of [suite.fixtures.admin, suite.fixtures.coordinator, suite.fixtures.reviewerZh, suite.fixtures.patient]) {
     await signIn(page, account.email);
     await page.getByRole("link", { name: "Account", exact: true }).click();
     await heading(page, "Your account").waitFor();
@@ -264,7 +225,7 @@ test("every role has an Account link; a password is changed with the current one
     await signOut(page);
   }
 
-  const { email } = fixtures.reviewerUs;
+  const { email } = suite.fixtures.reviewerUs;
   await signIn(page, email);
   await page.getByRole("link", { name: "Account", exact: true }).click();
   await heading(page, "Your account").waitFor();
@@ -285,14 +246,14 @@ test("every role has an Account link; a password is changed with the current one
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("alert").getByText("Wrong email or password.").waitFor();
   await signIn(page, email, newPassword);
-  await page.waitForURL(`${base}/review`);
+  await page.waitForURL(`${suite.base}/review`);
 });
 
 /** The newest password-reset mail to `to` in the outbox the server writes (MERIDIAN_MAIL_DIR), once it is there. */
 async function resetLinkMailedTo(to: string): Promise<string> {
   for (;;) {
-    const files = fs.existsSync(server.config.mailDir) ? fs.readdirSync(server.config.mailDir).filter((name) => name.includes("password_reset")).sort() : [];
-    const mail = files.map((name) => fs.readFileSync(path.join(server.config.mailDir, name), "utf8")).filter((text) => text.startsWith(`To: ${to}\r\n`)).at(-1);
+    const files = fs.existsSync(suite.server.config.mailDir) ? fs.readdirSync(suite.server.config.mailDir).filter((name) => name.includes("password_reset")).sort() : [];
+    const mail = files.map((name) => fs.readFileSync(path.join(suite.server.config.mailDir, name), "utf8")).filter((text) => text.startsWith(`To: ${to}\r\n`)).at(-1);
     const link = mail?.match(/^(http\S+)$/m)?.[1];
     if (link) return link;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -300,9 +261,9 @@ async function resetLinkMailedTo(to: string): Promise<string> {
 }
 
 test("a forgotten password: the same answer for any email, the mailed link sets a new one and signs in", async () => {
-  const { email } = fixtures.otherPatient;
-  const page = await context.newPage();
-  await page.goto(`${base}/sign-in`);
+  const { email } = suite.fixtures.otherPatient;
+  const page = await suite.context.newPage();
+  await page.goto(`${suite.base}/sign-in`);
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await heading(page, "Forgot your password").waitFor();
   await expectAccessible(page, "forgot password");
@@ -317,20 +278,20 @@ test("a forgotten password: the same answer for any email, the mailed link sets 
   expect(knownAnswer).toBe(unknownAnswer);
 
   const link = await resetLinkMailedTo(email);
-  expect(link.startsWith(`${base}/reset-password#token=`)).toBe(true);
+  expect(link.startsWith(`${suite.base}/reset-password#token=`)).toBe(true);
   await page.goto(link);
   await heading(page, "Set a new password").waitFor();
   await expectAccessible(page, "reset password");
   const newPassword = "tea leaves and autumn rain";
   await setPassword(page, newPassword, "Set password and sign in");
-  await page.waitForURL(`${base}/my-case`);
+  await page.waitForURL(`${suite.base}/my-case`);
   await signOut(page);
   await signIn(page, email, newPassword);
 });
 
 test("the account and administration pages in Chinese; the choice survives signing out and in", async () => {
-  const page = await context.newPage();
-  await signIn(page, fixtures.admin.email);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.admin.email);
   await page.getByText("中文", { exact: true }).click();
   await page.getByRole("link", { name: "账户管理", exact: true }).click();
   await heading(page, "账户管理").waitFor();
@@ -361,11 +322,11 @@ test("the account and administration pages in Chinese; the choice survives signi
   await heading(page, "忘记密码").waitFor();
   await page.getByRole("button", { name: "发送链接" }).waitFor();
   await expectAccessible(page, "forgot password in Chinese");
-  await page.goto(`${base}/reset-password#token=x`);
+  await page.goto(`${suite.base}/reset-password#token=x`);
   await heading(page, "设置新密码").waitFor();
 
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel("电子邮箱", { exact: true }).fill(fixtures.admin.email);
+  await page.goto(`${suite.base}/sign-in`);
+  await page.getByLabel("电子邮箱", { exact: true }).fill(suite.fixtures.admin.email);
   await page.getByLabel("密码", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "登录", exact: true }).click();
   await heading(page, "病例").waitFor();

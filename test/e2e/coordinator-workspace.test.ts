@@ -1,64 +1,23 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import zlib from "node:zlib";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, newContext, seriousViolations } from "../support/browser";
+import type { Page } from "playwright-core";
 import { CaseBuilder } from "../support/case-builder";
-import { createFixtures, PASSWORD, type Fixtures } from "../support/fixtures";
-import { ok, startTestServer, type TestServer } from "../support/server";
+import { expectAccessible, signIn, submitSignIn, useBrowserSuite } from "../support/e2e";
+import { ok } from "../support/server";
 
 /**
  * The coordinator's workspace in a real Chromium against the real server (serving the built
  * app from client/dist) on the embedded PostgreSQL.
  */
-let server: TestServer;
-let fixtures: Fixtures;
-let browser: Browser;
-let context: BrowserContext;
-let base: string;
-const problems: string[] = [];
+const suite = useBrowserSuite("e2e");
 
-beforeAll(async () => {
-  server = await startTestServer();
-  fixtures = await createFixtures(server, "e2e");
-  base = server.runtime.publicUrl;
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async () => {
-  problems.length = 0;
-  context = await newContext(browser, problems);
-});
-
-afterEach(async () => {
-  await context.close();
-  expect(problems).toEqual([]);
-});
-
-async function signIn(page: Page, email = fixtures.coordinator.email, password = PASSWORD) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  if (password === PASSWORD) await page.getByRole("button", { name: "Sign out" }).waitFor();
-}
-
-async function expectAccessible(page: Page, name: string) {
-  const violations = await seriousViolations(page);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
-}
-
-const builder = () => new CaseBuilder(server, fixtures.coordinator.token);
+const builder = () => new CaseBuilder(suite.server, suite.fixtures.coordinator.token);
 
 test("sign-in: a wrong password is refused in words; the right one opens the dashboard, survives a reload, and signing out ends it", async () => {
-  const caseId = await builder().openCase(fixtures.patient.patientId);
-  const page = await context.newPage();
-  await page.goto(`${base}/`);
+  const caseId = await builder().openCase(suite.fixtures.patient.patientId);
+  const page = await suite.context.newPage();
+  await page.goto(`${suite.base}/`);
   await page.waitForURL(/\/sign-in/);
   await page.getByRole("button", { name: "Sign in" }).waitFor();
   await expectAccessible(page, "sign-in");
@@ -67,11 +26,11 @@ test("sign-in: a wrong password is refused in words; the right one opens the das
   for (const url of firstLoad) gzipped += zlib.gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length;
   console.log(`sign-in first load: ${firstLoad.length} scripts, ${(gzipped / 1024).toFixed(1)} kB of JavaScript gzipped`);
 
-  await signIn(page, fixtures.coordinator.email, "not the password at all");
+  await submitSignIn(page, suite.fixtures.coordinator.email, "not the password at all");
   await page.getByRole("alert").getByText("Wrong email or password.").waitFor();
 
   const started = Date.now();
-  await signIn(page);
+  await signIn(page, suite.fixtures.coordinator.email);
   await page.getByRole("heading", { level: 1, name: "Cases" }).waitFor();
   await page.locator(`tr[data-case-id="${caseId}"]`).waitFor();
   const signInToDashboardMs = Date.now() - started;
@@ -85,7 +44,7 @@ test("sign-in: a wrong password is refused in words; the right one opens the das
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(/\/sign-in/);
-  await page.goto(`${base}/`);
+  await page.goto(`${suite.base}/`);
   await page.waitForURL(/\/sign-in/);
 });
 
@@ -104,8 +63,8 @@ async function openTab(page: Page, name: string) {
 }
 
 test("the coordinator carries a new patient's case from the first record to options delivered (the reviewer's part over the API)", async () => {
-  const page = await context.newPage();
-  await signIn(page);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.coordinator.email);
   await page.getByRole("heading", { level: 1, name: "Cases" }).waitFor();
 
   await page.getByRole("link", { name: "New patient" }).first().click();
@@ -172,12 +131,12 @@ test("the coordinator carries a new patient's case from the first record to opti
   await page.getByRole("cell", { name: "Dr Zh" }).waitFor();
   await expectAccessible(page, "case reviewers");
 
-  const assignmentId = ok(await server.gql(`query($id: ID!) { case(id: $id) { assignments { id } } }`, { id: caseId }, fixtures.coordinator.token)).case.assignments[0].id;
-  ok(await server.gql(`mutation($id: ID!) { respondToInvitation(assignmentId: $id, accept: true) { status } }`, { id: assignmentId }, fixtures.reviewerZh.token));
+  const assignmentId = ok(await suite.server.gql(`query($id: ID!) { case(id: $id) { assignments { id } } }`, { id: caseId }, suite.fixtures.coordinator.token)).case.assignments[0].id;
+  ok(await suite.server.gql(`mutation($id: ID!) { respondToInvitation(assignmentId: $id, accept: true) { status } }`, { id: assignmentId }, suite.fixtures.reviewerZh.token));
   await page.getByRole("cell", { name: "Accepted" }).waitFor();
   await move(page, "Pathway assessment");
 
-  ok(await server.gql(`mutation($id: ID!) { submitReview(assignmentId: $id, opinion: "Surgery after three cycles is reasonable; consider a trial.") { status } }`, { id: assignmentId }, fixtures.reviewerZh.token));
+  ok(await suite.server.gql(`mutation($id: ID!) { submitReview(assignmentId: $id, opinion: "Surgery after three cycles is reasonable; consider a trial.") { status } }`, { id: assignmentId }, suite.fixtures.reviewerZh.token));
   await page.getByRole("cell", { name: "Opinion submitted" }).waitFor();
   await move(page, "Option mapping");
 
@@ -201,10 +160,10 @@ test("the coordinator carries a new patient's case from the first record to opti
 
 test("the dashboard changes live when another session moves a case", async () => {
   const cases = builder();
-  const caseId = await cases.openCase(fixtures.otherPatient.patientId);
+  const caseId = await cases.openCase(suite.fixtures.otherPatient.patientId);
   await cases.addRecord(caseId);
-  const page = await context.newPage();
-  await signIn(page);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.coordinator.email);
   const row = page.locator(`tr[data-case-id="${caseId}"]`);
   await row.getByText("Records collection", { exact: true }).waitFor();
   await page.evaluate("window.notReloaded = true");
@@ -217,10 +176,10 @@ test("the dashboard changes live when another session moves a case", async () =>
 });
 
 test("a refused transition says in words what is missing", async () => {
-  const caseId = await builder().openCase(fixtures.patient.patientId);
-  const page = await context.newPage();
-  await signIn(page);
-  await page.goto(`${base}/cases/${caseId}`);
+  const caseId = await builder().openCase(suite.fixtures.patient.patientId);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.coordinator.email);
+  await page.goto(`${suite.base}/cases/${caseId}`);
   await page.getByTestId("case-status").getByText("Records collection", { exact: true }).waitFor();
   // Before the click: the step and what it still needs, from Case.allowedTransitions.
   await page.getByText("Still needed:", { exact: true }).waitFor();
@@ -232,10 +191,10 @@ test("a refused transition says in words what is missing", async () => {
 });
 
 test("records: several files at once with a progress bar each, an unsupported file refused in words, and a download returns the same bytes", async () => {
-  const caseId = await builder().openCase(fixtures.patient.patientId);
-  const page = await context.newPage();
-  await signIn(page);
-  await page.goto(`${base}/cases/${caseId}/records`);
+  const caseId = await builder().openCase(suite.fixtures.patient.patientId);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.coordinator.email);
+  await page.goto(`${suite.base}/cases/${caseId}/records`);
   const big = Buffer.from(crypto.randomBytes(1_500_000).toString("base64"));
   const small = Buffer.from("Discharge summary, redacted.\n");
   await page.locator('input[type="file"]').setInputFiles([
@@ -258,8 +217,8 @@ test("records: several files at once with a progress bar each, an unsupported fi
 });
 
 test("the interface switches to 中文 and stays so after a reload", async () => {
-  const page = await context.newPage();
-  await signIn(page);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.coordinator.email);
   await page.getByRole("heading", { level: 1, name: "Cases" }).waitFor();
   await page.getByText("中文", { exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "病例" }).waitFor();

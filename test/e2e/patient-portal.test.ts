@@ -1,45 +1,17 @@
 import crypto from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, newContext, seriousViolations } from "../support/browser";
+import type { Page } from "playwright-core";
 import { CaseBuilder } from "../support/case-builder";
-import { createFixtures, type Fixtures } from "../support/fixtures";
-import { failure, ok, startTestServer, type TestServer } from "../support/server";
+import { activateFromInvitation, expectAccessible, signIn, useBrowserSuite } from "../support/e2e";
+import { failure, ok } from "../support/server";
 
 /**
  * The patient's portal in a real Chromium against the real server (serving the built app from
  * client/dist) on the embedded PostgreSQL. Each test's patient gets their account as a patient
  * does: the coordinator creates them and issues an invitation, the patient activates it.
  */
-let server: TestServer;
-let fixtures: Fixtures;
-let browser: Browser;
-let context: BrowserContext;
-let base: string;
-const problems: string[] = [];
+const suite = useBrowserSuite("portal");
 const PATIENT_PASSWORD = "a long and private passphrase";
 let counter = 0;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  fixtures = await createFixtures(server, "portal");
-  base = server.runtime.publicUrl;
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async () => {
-  problems.length = 0;
-  context = await newContext(browser, problems);
-});
-
-afterEach(async () => {
-  await context.close();
-  expect(problems).toEqual([]);
-});
 
 interface PatientAccount {
   patientId: string;
@@ -52,47 +24,29 @@ async function newPatient(fullName: string): Promise<PatientAccount> {
   counter += 1;
   const email = `portal.${counter}@test.meridian`;
   const created = ok(
-    await server.gql(
+    await suite.server.gql(
       `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id userId } }`,
       { input: { fullName, dateOfBirth: "1958-09-23", email, preferredLanguage: "EN" } },
-      fixtures.coordinator.token,
+      suite.fixtures.coordinator.token,
     ),
   ).createPatient;
-  const link: string = ok(await server.gql(`mutation($u: ID!) { issueAccountInvitation(userId: $u) }`, { u: created.userId }, fixtures.coordinator.token)).issueAccountInvitation;
-  const token = /#token=([A-Za-z0-9_-]+)$/.exec(link)![1];
-  const activated = ok(
-    await server.gql(`mutation($token: String!, $password: String!) { activateAccount(token: $token, password: $password) { accessToken } }`, { token, password: PATIENT_PASSWORD }),
-  ).activateAccount;
-  return { patientId: created.id, email, token: activated.accessToken };
-}
-
-async function signIn(page: Page, patient: PatientAccount) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel("Email", { exact: true }).fill(patient.email);
-  await page.getByLabel("Password", { exact: true }).fill(PATIENT_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
-}
-
-async function expectAccessible(page: Page, name: string) {
-  const violations = await seriousViolations(page);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+  return { patientId: created.id, email, token: await activateFromInvitation(created.userId, PATIENT_PASSWORD) };
 }
 
 async function heading(page: Page, name: string) {
   await page.getByRole("heading", { level: 1, name }).waitFor();
 }
 
-const builder = () => new CaseBuilder(server, fixtures.coordinator.token);
-const reviewerEn = () => ({ token: fixtures.reviewerEn.token, reviewerId: fixtures.reviewerEn.reviewerId });
+const builder = () => new CaseBuilder(suite.server, suite.fixtures.coordinator.token);
+const reviewerEn = () => ({ token: suite.fixtures.reviewerEn.token, reviewerId: suite.fixtures.reviewerEn.reviewerId });
 
 test("the patient signs in to their case: its status in words, what is needed from them, the steps explained, and a coordinator's move shown live without reload", async () => {
   const patient = await newPatient("Rosalind Ashworth");
   const cases = builder();
   const caseId = await cases.openCase(patient.patientId, "Should I have surgery before chemotherapy?");
-  const page = await context.newPage();
-  await signIn(page, patient);
-  await page.waitForURL(`${base}/my-case`);
+  const page = await suite.context.newPage();
+  await signIn(page, patient.email, PATIENT_PASSWORD);
+  await page.waitForURL(`${suite.base}/my-case`);
   await heading(page, "My case");
   expect(await page.evaluate("document.activeElement && document.activeElement.tagName")).toBe("H1");
   const status = page.getByTestId("my-case-status");
@@ -130,8 +84,8 @@ test("the patient signs in to their case: its status in words, what is needed fr
 test("the patient sends two records at once with a progress bar each; an unsupported file and a file named after them are refused in words", async () => {
   const patient = await newPatient("Cornelius Fairbairn");
   await builder().openCase(patient.patientId);
-  const page = await context.newPage();
-  await signIn(page, patient);
+  const page = await suite.context.newPage();
+  await signIn(page, patient.email, PATIENT_PASSWORD);
   await page.getByRole("link", { name: "My records" }).click();
   await heading(page, "My records");
   await page.getByText("We have no document from you yet.", { exact: true }).waitFor();
@@ -170,8 +124,8 @@ test("the patient sends two records at once with a progress bar each; an unsuppo
 
 test("consent given and taken back through the portal: the reviewer who had access then gets NOT_FOUND, and the access log shows the reviewer's read", async () => {
   const patient = await newPatient("Henrietta Blackwood");
-  const page = await context.newPage();
-  await signIn(page, patient);
+  const page = await suite.context.newPage();
+  await signIn(page, patient.email, PATIENT_PASSWORD);
   await page.getByRole("link", { name: "My consent" }).click();
   await heading(page, "My consent");
   await page.getByText("You have not given consent yet.", { exact: false }).waitFor();
@@ -189,7 +143,7 @@ test("consent given and taken back through the portal: the reviewer who had acce
   // The coordinator carries a case to the overseas review; the reviewer opens it.
   const built = await builder().assessmentCase(patient.patientId, reviewerEn(), "CN", { consent: false });
   const read = `query($id: ID!) { case(id: $id) { id status } }`;
-  expect(ok(await server.gql(read, { id: built.caseId }, fixtures.reviewerEn.token)).case).toEqual({ id: built.caseId, status: "PATHWAY_ASSESSMENT" });
+  expect(ok(await suite.server.gql(read, { id: built.caseId }, suite.fixtures.reviewerEn.token)).case).toEqual({ id: built.caseId, status: "PATHWAY_ASSESSMENT" });
 
   await page.getByRole("link", { name: "Who saw my file" }).click();
   await heading(page, "Who saw my file");
@@ -205,12 +159,12 @@ test("consent given and taken back through the portal: the reviewer who had acce
   await expectAccessible(page, "take back consent");
   await dialog.getByRole("button", { name: "Keep my consent" }).click();
   await dialog.waitFor({ state: "detached" });
-  expect(ok(await server.gql(read, { id: built.caseId }, fixtures.reviewerEn.token)).case.id).toBe(built.caseId);
+  expect(ok(await suite.server.gql(read, { id: built.caseId }, suite.fixtures.reviewerEn.token)).case.id).toBe(built.caseId);
 
   await consent.getByRole("button", { name: "Take back my consent" }).click();
   await dialog.getByRole("button", { name: "Yes, take back my consent" }).click();
   await consent.getByText("Taken back", { exact: true }).waitFor();
-  expect(failure(await server.gql(read, { id: built.caseId }, fixtures.reviewerEn.token)).code).toBe("NOT_FOUND");
+  expect(failure(await suite.server.gql(read, { id: built.caseId }, suite.fixtures.reviewerEn.token)).code).toBe("NOT_FOUND");
 
   await page.getByRole("link", { name: "My case" }).click();
   await page.getByTestId("my-case-status").getByText("On hold", { exact: true }).waitFor();
@@ -240,13 +194,13 @@ test("the delivered options, with the disclaimer, and only those delivered; seve
     delivered: "Confirm surgery after neoadjuvant therapy",
     setAside: "Proton therapy abroad",
   });
-  const page = await context.newPage();
-  await signIn(page, patient);
+  const page = await suite.context.newPage();
+  await signIn(page, patient.email, PATIENT_PASSWORD);
   await page.getByTestId("my-case-status").getByText("Options delivered", { exact: true }).waitFor();
   const others = page.getByRole("heading", { name: "Your other cases" });
   await others.waitFor();
   await page.getByText("Withdrawn", { exact: true }).waitFor();
-  const reference = ok(await server.gql(`query($id: ID!) { case(id: $id) { reference } }`, { id: built.caseId }, fixtures.coordinator.token)).case.reference;
+  const reference = ok(await suite.server.gql(`query($id: ID!) { case(id: $id) { reference } }`, { id: built.caseId }, suite.fixtures.coordinator.token)).case.reference;
   await page.getByText(`Case ${reference}`, { exact: true }).waitFor();
 
   await page.getByRole("link", { name: "My options" }).click();
@@ -270,15 +224,15 @@ test("the access log comes a page at a time, newest first", async () => {
   // Each record the coordinator adds is a change of its own in the log: 25 of them fill more than one page (20).
   for (let index = 1; index <= 25; index += 1) {
     ok(
-      await server.gql(
+      await suite.server.gql(
         `mutation($input: AddMedicalRecordInput!) { addMedicalRecord(input: $input) { id } }`,
         { input: { caseId, kind: "LAB_RESULT", title: `Lab result ${index}`, language: "EN" } },
-        fixtures.coordinator.token,
+        suite.fixtures.coordinator.token,
       ),
     );
   }
-  const page = await context.newPage();
-  await signIn(page, patient);
+  const page = await suite.context.newPage();
+  await signIn(page, patient.email, PATIENT_PASSWORD);
   await page.getByRole("link", { name: "Who saw my file" }).click();
   await heading(page, "Who saw my file");
   const entries = page.locator("[data-access-kind]");
@@ -294,12 +248,8 @@ test("the access log comes a page at a time, newest first", async () => {
 });
 
 test("other roles get not found under /my-case", async () => {
-  const page = await context.newPage();
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel("Email", { exact: true }).fill(fixtures.coordinator.email);
-  await page.getByLabel("Password", { exact: true }).fill("correct horse battery staple");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
-  await page.goto(`${base}/my-case`);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.coordinator.email);
+  await page.goto(`${suite.base}/my-case`);
   await heading(page, "Page not found");
 });

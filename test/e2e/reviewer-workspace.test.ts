@@ -1,22 +1,17 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { Role } from "../../server/common/enums";
-import { launchBrowser, newContext, seriousViolations } from "../support/browser";
+import { newContext } from "../support/browser";
 import { CaseBuilder } from "../support/case-builder";
-import { createFixtures, PASSWORD, tokenFor, type Fixtures } from "../support/fixtures";
-import { ok, startTestServer, type TestServer } from "../support/server";
+import { activateFromInvitation, expectAccessible, signIn, submitSignIn, useBrowserSuite } from "../support/e2e";
+import { PASSWORD, tokenFor } from "../support/fixtures";
+import { ok } from "../support/server";
 
 /**
  * The reviewer's workspace in a real Chromium against the real server. Every case here
  * belongs to a patient whose identifiers are canary values: whatever the reviewer's browser
  * receives (GraphQL over HTTP and WebSocket) or shows (text and HTML) must hold none of them.
  */
-let server: TestServer;
-let fixtures: Fixtures;
-let browser: Browser;
-let context: BrowserContext;
-let base: string;
 let cases: CaseBuilder;
-const problems: string[] = [];
 
 const CANARY = {
   fullName: "Quillon Vandermeerschaert",
@@ -54,41 +49,12 @@ function canariesIn(text: string): string[] {
   return CANARY_FORMS.filter((form) => lower.includes(form));
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-  fixtures = await createFixtures(server, "rev");
-  base = server.runtime.publicUrl;
-  cases = new CaseBuilder(server, fixtures.coordinator.token);
-  const created = ok(
-    await server.gql(
-      `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id userId } }`,
-      { input: { ...CANARY, preferredLanguage: "EN" } },
-      fixtures.coordinator.token,
-    ),
-  ).createPatient;
-  // The patient activates their account, to take consent back in their own portal.
-  const link: string = ok(await server.gql(`mutation($u: ID!) { issueAccountInvitation(userId: $u) }`, { u: created.userId }, fixtures.coordinator.token)).issueAccountInvitation;
-  const activation = { token: /#token=([A-Za-z0-9_-]+)$/.exec(link)![1], password: PASSWORD };
-  ok(await server.gql(`mutation($token: String!, $password: String!) { activateAccount(token: $token, password: $password) { accessToken } }`, activation));
-  canaryPatient = { patientId: created.id, token: await tokenFor(server, created.userId, Role.PATIENT), email: CANARY.email };
-  // The scan finds the identifiers as the API writes them (here, to staff).
-  const asStaff = await server.gql(`query($id: ID!) { patient(id: $id) { fullName email dateOfBirth healthCardNumber } }`, { id: created.id }, fixtures.coordinator.token);
-  expect(canariesIn(asStaff.raw)).toEqual(expect.arrayContaining(["quillon", "vandermeerschaert", CANARY.email, CANARY.dateOfBirth, CANARY.healthCardNumber]));
-  await cases.recordConsent(canaryPatient.patientId, ["CN"]);
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async () => {
-  problems.length = 0;
+/**
+ * Every GraphQL answer passes through here before the page gets it, so none escapes the scan
+ * (a body read after the page navigated away would be gone).
+ */
+async function capture(context: BrowserContext) {
   received.length = 0;
-  context = await newContext(browser, problems);
-  // Every GraphQL answer passes through here before the page gets it, so none escapes the scan
-  // (a body read after the page navigated away would be gone).
   await context.route("**/graphql", async (route) => {
     const response = await route.fetch();
     const text = await response.text();
@@ -100,29 +66,38 @@ beforeEach(async () => {
       socket.on("framereceived", (frame) => received.push({ where: `WebSocket ${socket.url()}`, text: typeof frame.payload === "string" ? frame.payload : frame.payload.toString("utf8") }));
     });
   });
-});
+}
 
-afterEach(async () => {
-  await context.close();
-  expect(problems).toEqual([]);
-  // Something was scanned: the GraphQL answers and frames of the test, and the pages' text and HTML.
+/** Something was scanned: the GraphQL answers and frames of the test, and the pages' text and HTML. */
+function expectNoCanary() {
   expect(received.some((r) => r.where.startsWith("HTTP") && r.text.includes('"data"'))).toBe(true);
   const leaks = received.flatMap((r) => canariesIn(r.text).map((form) => `${r.where}: ${form}`));
   expect(leaks).toEqual([]);
-});
-
-async function signIn(page: Page, email = fixtures.reviewerZh.email) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
+
+const suite = useBrowserSuite("rev", { onContext: capture, afterClose: expectNoCanary });
+
+beforeAll(async () => {
+  cases = new CaseBuilder(suite.server, suite.fixtures.coordinator.token);
+  const created = ok(
+    await suite.server.gql(
+      `mutation($input: CreatePatientInput!) { createPatient(input: $input) { id userId } }`,
+      { input: { ...CANARY, preferredLanguage: "EN" } },
+      suite.fixtures.coordinator.token,
+    ),
+  ).createPatient;
+  // The patient activates their account, to take consent back in their own portal.
+  await activateFromInvitation(created.userId, PASSWORD);
+  canaryPatient = { patientId: created.id, token: await tokenFor(suite.server, created.userId, Role.PATIENT), email: CANARY.email };
+  // The scan finds the identifiers as the API writes them (here, to staff).
+  const asStaff = await suite.server.gql(`query($id: ID!) { patient(id: $id) { fullName email dateOfBirth healthCardNumber } }`, { id: created.id }, suite.fixtures.coordinator.token);
+  expect(canariesIn(asStaff.raw)).toEqual(expect.arrayContaining(["quillon", "vandermeerschaert", CANARY.email, CANARY.dateOfBirth, CANARY.healthCardNumber]));
+  await cases.recordConsent(canaryPatient.patientId, ["CN"]);
+}, 120_000);
 
 /** axe on the page as it stands, and its text and HTML added to what is scanned for the patient's identifiers. */
 async function checkPage(page: Page, name: string) {
-  const violations = await seriousViolations(page);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+  await expectAccessible(page, name);
   received.push({ where: `page text of ${name}`, text: await page.locator("body").innerText() });
   received.push({ where: `page HTML of ${name}`, text: await page.content() });
 }
@@ -133,7 +108,7 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
  * A case of the canary patient in TRANSLATION: a shared record, the English summary and its
  * Chinese translation published, and `reviewer` invited with a due date.
  */
-async function invitedCase(reviewerId = fixtures.reviewerZh.reviewerId, dueInDays = 14) {
+async function invitedCase(reviewerId = suite.fixtures.reviewerZh.reviewerId, dueInDays = 14) {
   const caseId = await cases.openCase(canaryPatient.patientId, `${CANARY.fullName} asks whether surgery is right (born ${CANARY.dateOfBirth}).`);
   await cases.addRecord(caseId, { share: true });
   await cases.move(caseId, "CASE_ORGANISATION");
@@ -152,24 +127,24 @@ async function invitedCase(reviewerId = fixtures.reviewerZh.reviewerId, dueInDay
   });
   await cases.publishSummary(translationId);
   const assignmentId = ok(
-    await server.gql(`mutation($c: ID!, $r: ID!, $due: DateTimeISO) { inviteReviewer(caseId: $c, reviewerId: $r, dueAt: $due) { id } }`, { c: caseId, r: reviewerId, due: inDays(dueInDays) }, fixtures.coordinator.token),
+    await suite.server.gql(`mutation($c: ID!, $r: ID!, $due: DateTimeISO) { inviteReviewer(caseId: $c, reviewerId: $r, dueAt: $due) { id } }`, { c: caseId, r: reviewerId, due: inDays(dueInDays) }, suite.fixtures.coordinator.token),
   ).inviteReviewer.id as string;
-  const reference = ok(await server.gql(`query($id: ID!) { case(id: $id) { reference } }`, { id: caseId }, fixtures.coordinator.token)).case.reference as string;
+  const reference = ok(await suite.server.gql(`query($id: ID!) { case(id: $id) { reference } }`, { id: caseId }, suite.fixtures.coordinator.token)).case.reference as string;
   return { caseId, summaryId, translationId, assignmentId, reference };
 }
 
 /** Waits until the server holds one more live subscription than `before` (the page follows the case). */
 async function subscribed(before: number) {
-  for (let i = 0; i < 1500 && server.app.hub.stats().subscribers <= before; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(server.app.hub.stats().subscribers).toBeGreaterThan(before);
+  for (let i = 0; i < 1500 && suite.server.app.hub.stats().subscribers <= before; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(suite.server.app.hub.stats().subscribers).toBeGreaterThan(before);
 }
 
 const section = (page: Page, name: string) => page.locator(`section[data-section="${name}"]`);
 
 test("the reviewer answers an invitation, comments, replies, proposes an option and submits an opinion, without ever receiving the patient's identifiers", async () => {
   const built = await invitedCase();
-  const page = await context.newPage();
-  await signIn(page);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.reviewerZh.email);
   await page.waitForURL(/\/review$/);
   await page.getByRole("heading", { level: 1, name: "My invitations" }).waitFor();
   const row = page.locator(`tr[data-case-id="${built.caseId}"]`);
@@ -195,10 +170,10 @@ test("the reviewer answers an invitation, comments, replies, proposes an option 
 
   // A coordinator's comment on the stage arrives live; the reviewer answers it in its thread.
   const coordinatorComment = ok(
-    await server.gql(
+    await suite.server.gql(
       `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`,
       { input: { caseId: built.caseId, summaryId: built.summaryId, section: "STAGE", body: "Please check the nodal staging: EBUS confirmed N1." } },
-      fixtures.coordinator.token,
+      suite.fixtures.coordinator.token,
     ),
   ).addComment.id;
   const stage = section(page, "STAGE");
@@ -214,7 +189,7 @@ test("the reviewer answers an invitation, comments, replies, proposes an option 
   await biomarkers.getByRole("button", { name: "Post comment" }).click();
   await biomarkers.getByRole("article", { name: "Comment by Dr Zh" }).getByText("EGFR exon 19: osimertinib before surgery deserves a word.").waitFor();
 
-  const { comments } = ok(await server.gql(`query($id: ID!) { case(id: $id) { comments { body section summary { id } parent { id } } } }`, { id: built.caseId }, fixtures.coordinator.token)).case;
+  const { comments } = ok(await suite.server.gql(`query($id: ID!) { case(id: $id) { comments { body section summary { id } parent { id } } } }`, { id: built.caseId }, suite.fixtures.coordinator.token)).case;
   expect(comments).toEqual(
     expect.arrayContaining([
       { body: "Agreed: N1 on EBUS; PET-CT would settle N2.", section: "STAGE", summary: { id: built.translationId }, parent: { id: coordinatorComment } },
@@ -243,7 +218,7 @@ test("the reviewer answers an invitation, comments, replies, proposes an option 
   await page.getByTestId("submitted-opinion").getByText("Surgery after three cycles is reasonable; consider the osimertinib trial first.").waitFor();
   expect(await page.getByLabel("Your written opinion").count()).toBe(0);
   expect(await page.getByRole("button", { name: "Submit opinion…" }).count()).toBe(0);
-  const assignment = ok(await server.gql(`query($id: ID!) { case(id: $id) { assignments { id status opinion } } }`, { id: built.caseId }, fixtures.coordinator.token)).case.assignments[0];
+  const assignment = ok(await suite.server.gql(`query($id: ID!) { case(id: $id) { assignments { id status opinion } } }`, { id: built.caseId }, suite.fixtures.coordinator.token)).case.assignments[0];
   expect(assignment).toEqual({ id: built.assignmentId, status: "SUBMITTED", opinion: "Surgery after three cycles is reasonable; consider the osimertinib trial first." });
   await checkPage(page, "case");
 
@@ -258,9 +233,9 @@ test("the reviewer answers an invitation, comments, replies, proposes an option 
 
 test("declining takes a reason, which the coordinators read; the case leaves the reviewer's lists", async () => {
   const built = await invitedCase();
-  const page = await context.newPage();
-  await signIn(page);
-  await page.goto(`${base}/review/cases/${built.caseId}`);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.reviewerZh.email);
+  await page.goto(`${suite.base}/review/cases/${built.caseId}`);
   await page.getByRole("heading", { name: "Your invitation" }).waitFor();
   await page.getByRole("button", { name: "Decline…" }).click();
   const confirm = page.getByRole("button", { name: "Decline invitation" });
@@ -271,23 +246,23 @@ test("declining takes a reason, which the coordinators read; the case leaves the
   await page.getByRole("heading", { level: 1, name: "My invitations" }).waitFor();
   await page.getByText("Invitation declined.", { exact: false }).waitFor();
   expect(await page.locator(`tr[data-case-id="${built.caseId}"]`).count()).toBe(0);
-  const assignment = ok(await server.gql(`query($id: ID!) { case(id: $id) { assignments { status declineReason } } }`, { id: built.caseId }, fixtures.coordinator.token)).case.assignments[0];
+  const assignment = ok(await suite.server.gql(`query($id: ID!) { case(id: $id) { assignments { status declineReason } } }`, { id: built.caseId }, suite.fixtures.coordinator.token)).case.assignments[0];
   expect(assignment).toEqual({ status: "DECLINED", declineReason: "Outside my specialty: I review thoracic surgery only." });
   // Opened again, the case says it is not available, and nothing of it.
-  await page.goto(`${base}/review/cases/${built.caseId}`);
+  await page.goto(`${suite.base}/review/cases/${built.caseId}`);
   await page.getByTestId("case-unavailable").waitFor();
   expect(await page.locator("body").innerText()).not.toContain(built.reference);
 }, 120_000);
 
 test("due dates: soonest first, overdue marked", async () => {
-  const later = await invitedCase(fixtures.reviewerEn.reviewerId, 20);
-  const soon = await invitedCase(fixtures.reviewerEn.reviewerId, 5);
-  const overdue = await invitedCase(fixtures.reviewerEn.reviewerId, 10);
-  await cases.accept(soon.assignmentId, fixtures.reviewerEn);
+  const later = await invitedCase(suite.fixtures.reviewerEn.reviewerId, 20);
+  const soon = await invitedCase(suite.fixtures.reviewerEn.reviewerId, 5);
+  const overdue = await invitedCase(suite.fixtures.reviewerEn.reviewerId, 10);
+  await cases.accept(soon.assignmentId, suite.fixtures.reviewerEn);
   // Due dates are set in the future; time passes for this one.
-  await server.db.query(`UPDATE review_assignment SET due_at = now() - interval '3 days' WHERE id = $1`, [overdue.assignmentId]);
-  const page = await context.newPage();
-  await signIn(page, fixtures.reviewerEn.email);
+  await suite.server.db.query(`UPDATE review_assignment SET due_at = now() - interval '3 days' WHERE id = $1`, [overdue.assignmentId]);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.reviewerEn.email);
   await page.getByRole("link", { name: "Due dates" }).click();
   await page.getByRole("heading", { level: 1, name: "My due dates" }).waitFor();
   const rows = page.locator("tbody tr");
@@ -301,9 +276,9 @@ test("due dates: soonest first, overdue marked", async () => {
 
 test("the pages in Chinese", async () => {
   const built = await invitedCase();
-  await cases.accept(built.assignmentId, fixtures.reviewerZh);
-  const page = await context.newPage();
-  await signIn(page);
+  await cases.accept(built.assignmentId, suite.fixtures.reviewerZh);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.reviewerZh.email);
   await page.getByRole("heading", { level: 1, name: "My invitations" }).waitFor();
   await page.getByText("中文", { exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "我的邀请" }).waitFor();
@@ -334,24 +309,21 @@ test("the pages in Chinese", async () => {
 
 test("when the patient takes back cross-border consent in their portal, the reviewer's open case page loses the case without a reload", async () => {
   const built = await invitedCase();
-  await cases.accept(built.assignmentId, fixtures.reviewerZh);
-  const page = await context.newPage();
-  await signIn(page);
-  const before = server.app.hub.stats().subscribers;
-  await page.goto(`${base}/review/cases/${built.caseId}`);
+  await cases.accept(built.assignmentId, suite.fixtures.reviewerZh);
+  const page = await suite.context.newPage();
+  await signIn(page, suite.fixtures.reviewerZh.email);
+  const before = suite.server.app.hub.stats().subscribers;
+  await page.goto(`${suite.base}/review/cases/${built.caseId}`);
   await page.getByRole("heading", { name: "Your opinion" }).waitFor();
   await section(page, "PRIMARY_CANCER").getByText("非小细胞肺癌", { exact: true }).waitFor();
   await page.evaluate("window.notReloaded = true");
   await subscribed(before);
 
   // The patient, in their own browser, takes consent back in the portal.
-  const patientContext = await newContext(browser, problems);
+  const patientContext = await newContext(suite.browser, suite.problems);
   try {
     const portal = await patientContext.newPage();
-    await portal.goto(`${base}/sign-in`);
-    await portal.getByLabel("Email", { exact: true }).fill(canaryPatient.email);
-    await portal.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await portal.getByRole("button", { name: "Sign in" }).click();
+    await submitSignIn(portal, canaryPatient.email, PASSWORD);
     await portal.getByRole("link", { name: "My consent" }).click();
     await portal.getByRole("heading", { level: 1, name: "My consent" }).waitFor();
     const takeBack = portal.getByRole("button", { name: "Take back my consent" });
@@ -365,7 +337,7 @@ test("when the patient takes back cross-border consent in their portal, the revi
   } finally {
     await patientContext.close();
   }
-  const { consents } = ok(await server.gql(`query($id: ID!) { patient(id: $id) { consents { active } } }`, { id: canaryPatient.patientId }, canaryPatient.token)).patient;
+  const { consents } = ok(await suite.server.gql(`query($id: ID!) { patient(id: $id) { consents { active } } }`, { id: canaryPatient.patientId }, canaryPatient.token)).patient;
   expect(consents.filter((c: { active: boolean }) => c.active)).toEqual([]);
 
   await page.getByTestId("case-unavailable").getByText("This case is no longer available to you.", { exact: false }).waitFor();
