@@ -194,7 +194,7 @@ test("the admin places a legal hold on a patient found by name, and lifts it", a
   const row = page.getByRole("row").filter({ hasText: "Bartholomew Quince" });
   await row.getByText("No hold", { exact: true }).waitFor();
   await expectAccessible(page, "legal holds");
-  await row.getByRole("link", { name: "Bartholomew Quince" }).click();
+  await row.getByRole("link", { name: "Bartholomew Quince", exact: true }).click();
   await heading(page, "Legal hold: Bartholomew Quince").waitFor();
   await page.getByText("No legal hold stands on this patient.").waitFor();
   await page.getByLabel(/^Reason/).fill("Court order 2026-114");
@@ -203,10 +203,10 @@ test("the admin places a legal hold on a patient found by name, and lifts it", a
   await expectAccessible(page, "legal hold");
   expect(await holdOf()).toEqual({ reason: "Court order 2026-114" });
 
-  await page.getByRole("link", { name: "Back to legal holds" }).click();
+  await page.getByRole("link", { name: "Back to legal holds", exact: true }).click();
   await page.getByLabel("Find a patient", { exact: true }).fill("quince");
   await row.getByText(/^On legal hold since /).waitFor();
-  await row.getByRole("link", { name: "Bartholomew Quince" }).click();
+  await row.getByRole("link", { name: "Bartholomew Quince", exact: true }).click();
   await page.getByRole("button", { name: "Lift the hold" }).click();
   const dialog = page.getByRole("dialog", { name: "Lift the legal hold?" });
   await dialog.getByText("Nothing is erased now", { exact: false }).waitFor();
@@ -264,7 +264,7 @@ test("a forgotten password: the same answer for any email, the mailed link sets 
   const { email } = suite.fixtures.otherPatient;
   const page = await suite.context.newPage();
   await page.goto(`${suite.base}/sign-in`);
-  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByRole("link", { name: "Forgot your password?", exact: true }).click();
   await heading(page, "Forgot your password").waitFor();
   await expectAccessible(page, "forgot password");
   await page.getByLabel("Email", { exact: true }).fill("nobody.at.all@example.org");
@@ -318,7 +318,7 @@ test("the account and administration pages in Chinese; the choice survives signi
 
   await signOut(page, "退出登录");
   await heading(page, "登录").waitFor();
-  await page.getByRole("link", { name: "忘记密码？" }).click();
+  await page.getByRole("link", { name: "忘记密码？", exact: true }).click();
   await heading(page, "忘记密码").waitFor();
   await page.getByRole("button", { name: "发送链接" }).waitFor();
   await expectAccessible(page, "forgot password in Chinese");

@@ -67,7 +67,7 @@ test("the coordinator carries a new patient's case from the first record to opti
   await signIn(page, suite.fixtures.coordinator.email);
   await page.getByRole("heading", { level: 1, name: "Cases" }).waitFor();
 
-  await page.getByRole("link", { name: "New patient" }).first().click();
+  await page.getByRole("link", { name: "New patient", exact: true }).first().click();
   await page.getByRole("heading", { level: 1, name: "New patient" }).waitFor();
   await expectAccessible(page, "new patient");
   await page.getByLabel("Full name").fill("Eleanor Whitcombe");
@@ -84,7 +84,7 @@ test("the coordinator carries a new patient's case from the first record to opti
   await page.getByRole("link", { name: "Patients", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "Patients" }).waitFor();
   await page.getByLabel("Find a patient").fill("whitcombe");
-  await page.getByRole("link", { name: "Eleanor Whitcombe" }).click();
+  await page.getByRole("link", { name: "Eleanor Whitcombe", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "Eleanor Whitcombe" }).waitFor();
 
   await page.getByLabel("The patient's question").fill("Is surgery after chemotherapy the best path?");

@@ -77,7 +77,7 @@ test("the patient signs in to their case: its status in words, what is needed fr
   await page.getByText("协调员正在整理您的文件", { exact: false }).first().waitFor();
   await needs.getByText("需要您提供什么", { exact: true }).waitFor();
   await page.getByText("您的病例现在处于“病例整理”这一步", { exact: true }).waitFor();
-  await page.getByRole("link", { name: "谁查看过我的档案" }).waitFor();
+  await page.getByRole("link", { name: "谁查看过我的档案", exact: true }).waitFor();
   await expectAccessible(page, "my case in Chinese");
 }, 120_000);
 
@@ -86,7 +86,7 @@ test("the patient sends two records at once with a progress bar each; an unsuppo
   await builder().openCase(patient.patientId);
   const page = await suite.context.newPage();
   await signIn(page, patient.email, PATIENT_PASSWORD);
-  await page.getByRole("link", { name: "My records" }).click();
+  await page.getByRole("link", { name: "My records", exact: true }).click();
   await heading(page, "My records");
   await page.getByText("We have no document from you yet.", { exact: true }).waitFor();
   await expectAccessible(page, "my records");
@@ -110,12 +110,12 @@ test("the patient sends two records at once with a progress bar each; an unsuppo
   await page.locator('[data-upload="fairbairn-letter.txt"]').getByRole("alert").getByText("its file name seems to contain your name", { exact: false }).waitFor();
   await expectAccessible(page, "my records after uploads");
 
-  await page.getByRole("link", { name: "My case" }).click();
+  await page.getByRole("link", { name: "My case", exact: true }).click();
   await page.getByTestId("my-needs").getByText("Your consent to an overseas review.", { exact: false }).waitFor();
   expect(await page.getByTestId("my-needs").getByText("Your medical documents", { exact: false }).count()).toBe(0);
 
   await page.getByText("中文", { exact: true }).click();
-  await page.getByRole("link", { name: "我的病历" }).click();
+  await page.getByRole("link", { name: "我的病历", exact: true }).click();
   await heading(page, "我的病历");
   await page.getByText("我们已收到的文件", { exact: true }).waitFor();
   await page.getByText("把文件拖到这里，或点击选择文件", { exact: true }).waitFor();
@@ -126,7 +126,7 @@ test("consent given and taken back through the portal: the reviewer who had acce
   const patient = await newPatient("Henrietta Blackwood");
   const page = await suite.context.newPage();
   await signIn(page, patient.email, PATIENT_PASSWORD);
-  await page.getByRole("link", { name: "My consent" }).click();
+  await page.getByRole("link", { name: "My consent", exact: true }).click();
   await heading(page, "My consent");
   await page.getByText("You have not given consent yet.", { exact: false }).waitFor();
   await page.getByText("What they have already read cannot be unread.", { exact: false }).waitFor();
@@ -145,13 +145,13 @@ test("consent given and taken back through the portal: the reviewer who had acce
   const read = `query($id: ID!) { case(id: $id) { id status } }`;
   expect(ok(await suite.server.gql(read, { id: built.caseId }, suite.fixtures.reviewerEn.token)).case).toEqual({ id: built.caseId, status: "PATHWAY_ASSESSMENT" });
 
-  await page.getByRole("link", { name: "Who saw my file" }).click();
+  await page.getByRole("link", { name: "Who saw my file", exact: true }).click();
   await heading(page, "Who saw my file");
   await page.locator('[data-access-kind="VIEWED_FILE"]').getByText("Dr En (reviewer, Partner Hospital, China) opened your file.", { exact: true }).waitFor();
   await page.locator('[data-access-kind="RECORDED_CONSENT"]').getByText("You recorded your consent.", { exact: true }).waitFor();
   await expectAccessible(page, "who saw my file");
 
-  await page.getByRole("link", { name: "My consent" }).click();
+  await page.getByRole("link", { name: "My consent", exact: true }).click();
   await heading(page, "My consent");
   await consent.getByRole("button", { name: "Take back my consent" }).click();
   const dialog = page.getByRole("dialog", { name: "Take back your consent?" });
@@ -166,19 +166,19 @@ test("consent given and taken back through the portal: the reviewer who had acce
   await consent.getByText("Taken back", { exact: true }).waitFor();
   expect(failure(await suite.server.gql(read, { id: built.caseId }, suite.fixtures.reviewerEn.token)).code).toBe("NOT_FOUND");
 
-  await page.getByRole("link", { name: "My case" }).click();
+  await page.getByRole("link", { name: "My case", exact: true }).click();
   await page.getByTestId("my-case-status").getByText("On hold", { exact: true }).waitFor();
   await page.getByTestId("my-needs").getByText("Your consent for China", { exact: false }).waitFor();
   await page.getByText("Your case was paused", { exact: true }).waitFor();
   await page.getByText("Consent was taken back, so the review stops until consent is given again.", { exact: true }).waitFor();
 
   await page.getByText("中文", { exact: true }).click();
-  await page.getByRole("link", { name: "我的同意" }).click();
+  await page.getByRole("link", { name: "我的同意", exact: true }).click();
   await heading(page, "我的同意");
   await page.getByText("您的同意意味着什么", { exact: true }).waitFor();
   await consent.getByText("已撤回", { exact: true }).waitFor();
   await expectAccessible(page, "my consent in Chinese");
-  await page.getByRole("link", { name: "谁查看过我的档案" }).click();
+  await page.getByRole("link", { name: "谁查看过我的档案", exact: true }).click();
   await heading(page, "谁查看过我的档案");
   await page.locator('[data-access-kind="VIEWED_FILE"]').getByText("Dr En（评审专家，Partner Hospital，中国）打开了您的档案。", { exact: true }).waitFor();
   await expectAccessible(page, "who saw my file in Chinese");
@@ -203,7 +203,7 @@ test("the delivered options, with the disclaimer, and only those delivered; seve
   const reference = ok(await suite.server.gql(`query($id: ID!) { case(id: $id) { reference } }`, { id: built.caseId }, suite.fixtures.coordinator.token)).case.reference;
   await page.getByText(`Case ${reference}`, { exact: true }).waitFor();
 
-  await page.getByRole("link", { name: "My options" }).click();
+  await page.getByRole("link", { name: "My options", exact: true }).click();
   await heading(page, "My options");
   await page.getByTestId("disclaimer").getByText("Meridian is not a hospital. It does not give a diagnosis and does not replace your oncologist.", { exact: false }).waitFor();
   await page.getByRole("heading", { level: 2, name: "Option 1: Confirm surgery after neoadjuvant therapy" }).waitFor();
@@ -233,7 +233,7 @@ test("the access log comes a page at a time, newest first", async () => {
   }
   const page = await suite.context.newPage();
   await signIn(page, patient.email, PATIENT_PASSWORD);
-  await page.getByRole("link", { name: "Who saw my file" }).click();
+  await page.getByRole("link", { name: "Who saw my file", exact: true }).click();
   await heading(page, "Who saw my file");
   const entries = page.locator("[data-access-kind]");
   const added = page.locator('[data-access-kind="ADDED_RECORD"]');

@@ -225,7 +225,7 @@ test("the reviewer answers an invitation, comments, replies, proposes an option 
   // The live updates were scanned too.
   expect(received.some((r) => r.where.startsWith("WebSocket") && r.text.includes("caseActivity"))).toBe(true);
 
-  await page.getByRole("link", { name: "My cases" }).click();
+  await page.getByRole("link", { name: "My cases", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "My cases" }).waitFor();
   await page.locator(`tr[data-case-id="${built.caseId}"]`).getByText("Opinion submitted", { exact: true }).waitFor();
   await checkPage(page, "my cases");
@@ -263,7 +263,7 @@ test("due dates: soonest first, overdue marked", async () => {
   await suite.server.db.query(`UPDATE review_assignment SET due_at = now() - interval '3 days' WHERE id = $1`, [overdue.assignmentId]);
   const page = await suite.context.newPage();
   await signIn(page, suite.fixtures.reviewerEn.email);
-  await page.getByRole("link", { name: "Due dates" }).click();
+  await page.getByRole("link", { name: "Due dates", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "My due dates" }).waitFor();
   const rows = page.locator("tbody tr");
   await rows.nth(2).waitFor();
@@ -282,10 +282,10 @@ test("the pages in Chinese", async () => {
   await page.getByRole("heading", { level: 1, name: "My invitations" }).waitFor();
   await page.getByText("中文", { exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "我的邀请" }).waitFor();
-  await page.getByRole("link", { name: "截止日期" }).waitFor();
+  await page.getByRole("link", { name: "截止日期", exact: true }).waitFor();
   await checkPage(page, "invitations in Chinese");
 
-  await page.getByRole("link", { name: "我的病例" }).click();
+  await page.getByRole("link", { name: "我的病例", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "我的病例" }).waitFor();
   await page.getByRole("columnheader", { name: "患者年龄段" }).waitFor();
   const row = page.locator(`tr[data-case-id="${built.caseId}"]`);
@@ -302,7 +302,7 @@ test("the pages in Chinese", async () => {
   await page.getByRole("heading", { name: "诊疗路径方案" }).first().waitFor();
   await checkPage(page, "case in Chinese");
 
-  await page.getByRole("link", { name: "截止日期" }).click();
+  await page.getByRole("link", { name: "截止日期", exact: true }).click();
   await page.getByRole("heading", { level: 1, name: "我的截止日期" }).waitFor();
   await checkPage(page, "due dates in Chinese");
 }, 180_000);
@@ -324,7 +324,7 @@ test("when the patient takes back cross-border consent in their portal, the revi
   try {
     const portal = await patientContext.newPage();
     await submitSignIn(portal, canaryPatient.email, PASSWORD);
-    await portal.getByRole("link", { name: "My consent" }).click();
+    await portal.getByRole("link", { name: "My consent", exact: true }).click();
     await portal.getByRole("heading", { level: 1, name: "My consent" }).waitFor();
     const takeBack = portal.getByRole("button", { name: "Take back my consent" });
     await takeBack.first().waitFor();
