@@ -9,16 +9,6 @@ type Gateway = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
 type Executor = Awaited<ReturnType<Gateway["load"]>>["executor"];
 
 /**
- * Executes queries with graphql-jit behind Apollo Server (its `gateway` option, which hands each
- * already parsed and validated operation to an executor). The dashboard's CPU profile showed
- * graphql-js's generic, promise-per-field execution among its heaviest parts; graphql-jit compiles
- * an operation once into a function for that selection and calls the same resolvers. Each
- * operation is compiled after Apollo validated it (armor limits and cost rule included), cached by
- * its document hash and name. Variables are coerced by graphql-js first, so bad ones are refused
- * with exactly graphql-js's errors (what Apollo answers as BAD_USER_INPUT). Mutations (serial,
- * rare) and anything graphql-jit cannot compile run through graphql-js as before.
- */
-/**
  * A graphql-jit error as graphql-js makes it: same message, locations, path and cause, and
  * `extensions` always an object (graphql-jit leaves it undefined for a cause without any, such as
  * a driver error, and Apollo then masks it before our formatError can tell SERVICE_UNAVAILABLE).
@@ -29,6 +19,16 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
   return copy;
 }
 
+/**
+ * Executes queries with graphql-jit behind Apollo Server (its `gateway` option, which hands each
+ * already parsed and validated operation to an executor). The dashboard's CPU profile showed
+ * graphql-js's generic, promise-per-field execution among its heaviest parts; graphql-jit compiles
+ * an operation once into a function for that selection and calls the same resolvers. Each
+ * operation is compiled after Apollo validated it (armor limits and cost rule included), cached by
+ * its document hash and name. Variables are coerced by graphql-js first, so bad ones are refused
+ * with exactly graphql-js's errors (what Apollo answers as BAD_USER_INPUT). Mutations (serial,
+ * rare) and anything graphql-jit cannot compile run through graphql-js as before.
+ */
 export function jitGateway(schema: GraphQLSchema): Gateway {
   const compiled = new Map<string, CompiledQuery>();
 
