@@ -10,6 +10,8 @@ export interface CaseEventPayload {
   fromStatus: string | null;
   toStatus: string | null;
   note: string | null;
+  noteCode: string | null;
+  noteValues: string[] | null;
   case: { id: string; reference: string; status: string; version: number; statusSince: string; heldFrom: string | null };
 }
 

@@ -7,12 +7,11 @@ import { requireCountryCode } from "../common/countries.js";
 import type { Page } from "../common/paging.js";
 import { CaseEntity } from "../cases/case.entity.js";
 import { isActive } from "../cases/workflow.js";
+import { CONSENT_REVOKED_NOTE, consentCountriesNote } from "../events/event-notes.js";
 import { appendEvents, type NewCaseEvent } from "../events/outbox.js";
 import { findVisiblePatient } from "../patients/patient.service.js";
 import { ConsentEntity } from "./consent.entity.js";
 import type { RecordConsentInput } from "./consent.input.js";
-
-export const CONSENT_REVOKED_NOTE = "consent revoked";
 
 /** The patient's non-terminal cases, locked in id order (a stable order avoids deadlocks). */
 async function lockOpenCases(manager: import("typeorm").EntityManager, patientId: string): Promise<CaseEntity[]> {
@@ -49,7 +48,7 @@ export async function recordConsent(ctx: RequestContext, input: RecordConsentInp
     );
     await audit(ctx, { action: "RECORD_CONSENT", objectType: "Consent", objectId: consent.id, patientId: patient.id }, manager);
     const cases = await lockOpenCases(manager, patient.id);
-    await appendEvents(manager, viewer.userId, cases.map((c) => ({ caseId: c.id, type: CaseEventType.CONSENT_GRANTED, subjectId: consent.id, note: countries.join(",") })));
+    await appendEvents(manager, viewer.userId, cases.map((c) => ({ caseId: c.id, type: CaseEventType.CONSENT_GRANTED, subjectId: consent.id, note: consentCountriesNote(countries) })));
     return consent;
   });
 }

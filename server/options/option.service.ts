@@ -10,6 +10,7 @@ import { LIMITS } from "../common/limits.js";
 import { lockOpenCase, lockOpenCaseOf, type VisibleCase } from "../cases/case-access.js";
 import type { CaseEntity } from "../cases/case.entity.js";
 import { optionsFrozen } from "../cases/workflow.js";
+import { optionEditedNote, optionStatusNote } from "../events/event-notes.js";
 import { appendEvents } from "../events/outbox.js";
 import { assertDeidentified } from "../patients/identifier-check.js";
 import type { ProposePathwayOptionInput, UpdatePathwayOptionInput } from "./pathway-option.input.js";
@@ -92,7 +93,7 @@ export async function updatePathwayOption(ctx: RequestContext, id: string, input
     Object.assign(option, changes, { updatedAt: new Date() });
     await manager.save(option);
     await audit(ctx, { action: "UPDATE_OPTION", objectType: "PathwayOption", objectId: id, patientId: caseRow.patientId }, manager);
-    await appendEvents(manager, viewer.userId, [{ caseId: caseRow.id, type: CaseEventType.OPTION_UPDATED, subjectId: id, note: `edited: ${changed.join(", ")}` }]);
+    await appendEvents(manager, viewer.userId, [{ caseId: caseRow.id, type: CaseEventType.OPTION_UPDATED, subjectId: id, note: optionEditedNote(changed) }]);
     return option;
   });
 }
@@ -108,7 +109,7 @@ export async function setPathwayOptionStatus(ctx: RequestContext, id: string, st
     option.updatedAt = new Date();
     await manager.save(option);
     await audit(ctx, { action: "SET_OPTION_STATUS", objectType: "PathwayOption", objectId: id, patientId: caseRow.patientId }, manager);
-    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.OPTION_UPDATED, subjectId: id, note: `${from} -> ${status}` }]);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.OPTION_UPDATED, subjectId: id, note: optionStatusNote(from, status) }]);
     return option;
   });
 }

@@ -9,6 +9,7 @@ import { LIMITS } from "../common/limits.js";
 import type { Page } from "../common/paging.js";
 import { lockOpenCase, lockVisibleCase, type VisibleCase } from "../cases/case-access.js";
 import { activeConsentCountries } from "../consents/consent-coverage.js";
+import { invitationAnsweredNote, invitedAgainNote } from "../events/event-notes.js";
 import { appendEvents } from "../events/outbox.js";
 import { ReviewerEntity } from "../reviewers/reviewer.entity.js";
 import { ReviewAssignmentEntity } from "./review-assignment.entity.js";
@@ -33,7 +34,7 @@ export async function inviteReviewer(ctx: RequestContext, caseId: string, review
     const fresh = { status: AssignmentStatus.INVITED, invitedAt: new Date(), dueAt: dueAt ?? null, respondedAt: null, declineReason: null };
     const assignment = await manager.save(existing ? Object.assign(existing, fresh) : manager.create(ReviewAssignmentEntity, { caseId, reviewerId, ...fresh }));
     await audit(ctx, { action: previous ? "REINVITE_REVIEWER" : "INVITE_REVIEWER", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
-    await appendEvents(manager, ctx.viewer!.userId, [{ caseId, type: CaseEventType.REVIEWER_INVITED, subjectId: assignment.id, note: previous ? `invited again (was ${previous})` : null }]);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId, type: CaseEventType.REVIEWER_INVITED, subjectId: assignment.id, note: previous ? invitedAgainNote(previous) : null }]);
     return assignment;
   });
 }
@@ -73,7 +74,7 @@ export async function respondToInvitation(ctx: RequestContext, assignmentId: str
     assignment.declineReason = accept ? null : declineReason;
     await manager.save(assignment);
     await audit(ctx, { action: accept ? "ACCEPT_INVITATION" : "DECLINE_INVITATION", objectType: "ReviewAssignment", objectId: assignment.id, patientId: caseRow.patientId }, manager);
-    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.INVITATION_ANSWERED, subjectId: assignment.id, note: accept ? "accepted" : "declined" }]);
+    await appendEvents(manager, ctx.viewer!.userId, [{ caseId: caseRow.id, type: CaseEventType.INVITATION_ANSWERED, subjectId: assignment.id, note: invitationAnsweredNote(accept) }]);
     return assignment;
   });
 }

@@ -67,6 +67,14 @@ test("a reviewer who declined can be invited again: the same assignment goes bac
     ["REVIEWER_INVITED", "invited again (was DECLINED)"],
     ["INVITATION_ANSWERED", "accepted"],
   ]);
+  // Over the API the server's own notes carry a code and values, so each reader's language words them.
+  const read = ok(await server.gql(`query($id: ID!) { case(id: $id) { events { type note noteCode noteValues } } }`, { id: caseId }, f.coordinator.token)).case.events;
+  expect(read.filter((e: { type: string }) => e.type !== "CASE_OPENED")).toEqual([
+    { type: "REVIEWER_INVITED", note: null, noteCode: null, noteValues: null },
+    { type: "INVITATION_ANSWERED", note: "declined", noteCode: "INVITATION_DECLINED", noteValues: [] },
+    { type: "REVIEWER_INVITED", note: "invited again (was DECLINED)", noteCode: "INVITED_AGAIN", noteValues: ["DECLINED"] },
+    { type: "INVITATION_ANSWERED", note: "accepted", noteCode: "INVITATION_ACCEPTED", noteValues: [] },
+  ]);
   const audit = await server.db.query(`SELECT action FROM audit_entry WHERE object_id = $1 AND action LIKE '%INVIT%' ORDER BY id`, [first.id]);
   expect(audit.map((r: { action: string }) => r.action)).toEqual(["INVITE_REVIEWER", "DECLINE_INVITATION", "REINVITE_REVIEWER", "ACCEPT_INVITATION"]);
 

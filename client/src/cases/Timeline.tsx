@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { TimelineEventFragment } from "../generated/graphql";
 import { useFormat } from "../ui/format";
 import { Empty, ErrorState, Loading } from "../ui/states";
+import { useEventNote } from "./event-note";
 import type { CaseActivity } from "./use-case-activity";
 
 /** How one event reads: its title, and the note under it (if any). */
@@ -50,18 +51,19 @@ export function EventTimeline({ activity, heading, ended, empty, word }: { activ
   );
 }
 
-function staffWording(t: TFunction): EventWording {
+function staffWording(t: TFunction, note: (event: TimelineEventFragment) => string | null): EventWording {
   return (event) => ({
     title:
       event.type === "STATUS_CHANGED" && event.toStatus
         ? t("timeline.statusChanged", { from: event.fromStatus ? t(`status.${event.fromStatus}`) : "", to: t(`status.${event.toStatus}`) })
         : t(`event.${event.type}`),
-    note: event.note,
+    note: note(event),
   });
 }
 
 /** The case's events as the team sees them. */
 export function Timeline({ activity }: { activity: CaseActivity }) {
   const { t } = useTranslation();
-  return <EventTimeline activity={activity} heading={t("timeline.title")} ended={t("timeline.ended")} empty={t("timeline.empty")} word={staffWording(t)} />;
+  const note = useEventNote();
+  return <EventTimeline activity={activity} heading={t("timeline.title")} ended={t("timeline.ended")} empty={t("timeline.empty")} word={staffWording(t, note)} />;
 }
