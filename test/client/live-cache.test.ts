@@ -12,6 +12,8 @@ function event(version: number, status: CaseEventFieldsFragment["case"]["status"
     fromStatus: null,
     toStatus: status,
     note: null,
+    noteCode: null,
+    noteValues: null,
     case: { __typename: "Case", id: "7", reference: "MER-2026-000007", status, version, statusSince: `2026-12-0${version}T00:00:00.000Z`, heldFrom: null },
   };
 }
