@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { AccessKind, Role } from "../common/enums.js";
 
 @ObjectType("AccessLogEntry", {
+  simpleResolvers: true,
   description: `Who opened or changed the patient's file, in the patient's language. Repeated reads by one person fold into one entry (count, firstAt, lastAt); the review team's working steps are not shown, as their events are not.`,
 })
 export class AccessLogEntryType {

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { UserType } from "../users/user.type.js";
 
-@ObjectType("AuthPayload")
+@ObjectType("AuthPayload", { simpleResolvers: true })
 export class AuthPayloadType {
   @Field() accessToken!: string;
   @Field() refreshToken!: string;

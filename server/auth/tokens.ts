@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
+import { LRUCache } from "lru-cache";
 import type { Role } from "../common/enums.js";
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -28,12 +29,28 @@ export async function signAccessToken(secret: Uint8Array, claims: { userId: stri
     .sign(secret);
 }
 
+/**
+ * Access tokens already verified with a secret, each kept no longer than it is valid: a client
+ * sends the same token with every request for its 15 minutes, and verifying it (an HMAC through
+ * WebCrypto's thread pool, the claims parsed) was a measurable part of every request's CPU.
+ * Only verification is cached; who the user is, and whether their sign-in still stands, is read
+ * on every request (context.ts loadViewer).
+ */
+const verifiedTokens = new WeakMap<Uint8Array, LRUCache<string, Readonly<AccessClaims>>>();
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /** Undefined for anything that is not a valid, unexpired access token. */
 export async function verifyAccessToken(secret: Uint8Array, token: string): Promise<AccessClaims | undefined> {
+  let verified = verifiedTokens.get(secret);
+  if (!verified) verifiedTokens.set(secret, (verified = new LRUCache({ max: VERIFIED_TOKENS_KEPT })));
+  const known = verified.get(token);
+  if (known) return known.expiresAt > Date.now() ? known : undefined;
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: "meridian-api", algorithms: ["HS256"] });
     if (typeof payload.sub !== "string" || typeof payload.role !== "string" || typeof payload.fam !== "string") return undefined;
-    return { userId: payload.sub, role: payload.role as Role, familyId: payload.fam, expiresAt: (payload.exp ?? 0) * 1000 };
+    const claims = Object.freeze({ userId: payload.sub, role: payload.role as Role, familyId: payload.fam, expiresAt: (payload.exp ?? 0) * 1000 });
+    verified.set(token, claims, { ttl: Math.max(claims.expiresAt - Date.now(), 1) });
+    return claims;
   } catch {
     return undefined;
   }

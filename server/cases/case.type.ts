@@ -5,7 +5,7 @@ import { canSeeIdentity } from "../auth/policy.js";
 import { CaseStatus, TransitionRequirement } from "../common/enums.js";
 import type { CaseEntity } from "./case.entity.js";
 
-@ObjectType("Case")
+@ObjectType("Case", { simpleResolvers: true })
 export class CaseType {
   @Field(() => ID) id!: string;
   @Field({ description: "Human-readable reference, e.g. MER-2026-000042; carries no identifier of the patient." }) reference!: string;
@@ -43,10 +43,10 @@ export class CaseType {
   }
 }
 
-@ObjectType("CaseConnection")
+@ObjectType("CaseConnection", { simpleResolvers: true })
 export class CaseConnectionType extends Connection(CaseType, "CaseEdge") {}
 
-@ObjectType("TransitionOption", { description: "A status the viewer may move the case to from where it is, and whether they can now." })
+@ObjectType("TransitionOption", { simpleResolvers: true, description: "A status the viewer may move the case to from where it is, and whether they can now." })
 export class TransitionOptionType {
   @Field(() => CaseStatus) to!: CaseStatus;
   @Field({ description: "True when transitionCase would accept this move now (with a note where noteRequired)." }) allowed!: boolean;

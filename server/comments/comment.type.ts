@@ -3,7 +3,7 @@ import type { CaseView } from "../auth/policy.js";
 import { SummarySection } from "../common/enums.js";
 import type { CommentEntity } from "./comment.entity.js";
 
-@ObjectType("Comment")
+@ObjectType("Comment", { simpleResolvers: true })
 export class CommentType {
   @Field(() => ID) id!: string;
   @Field(() => SummarySection) section!: SummarySection;

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { ConsentScope } from "../common/enums.js";
 import type { ConsentEntity } from "./consent.entity.js";
 
-@ObjectType("Consent")
+@ObjectType("Consent", { simpleResolvers: true })
 export class ConsentType {
   @Field(() => ID) id!: string;
   @Field(() => ConsentScope) scope!: ConsentScope;

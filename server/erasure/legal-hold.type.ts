@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 
-@ObjectType("LegalHold", { description: "An admin's legal hold on a patient: nothing of the patient is erased while it stands." })
+@ObjectType("LegalHold", { simpleResolvers: true, description: "An admin's legal hold on a patient: nothing of the patient is erased while it stands." })
 export class LegalHoldType {
   @Field() reason!: string;
   @Field() placedAt!: Date;

@@ -4,7 +4,7 @@ import { CaseEventType, CaseStatus } from "../common/enums.js";
 import { CaseEventNoteCode, readNote } from "./event-notes.js";
 import type { CaseEventEntity } from "./case-event.entity.js";
 
-@ObjectType("CaseEvent")
+@ObjectType("CaseEvent", { simpleResolvers: true })
 export class CaseEventNode {
   @Field(() => ID, { description: "Strictly increasing across the whole system; caseActivity resumes after it." }) id!: string;
   @Field(() => CaseEventType) type!: CaseEventType;

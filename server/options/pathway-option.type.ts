@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Complexity, OptionStatus, PathwayKind } from "../common/enums.js";
 import type { PathwayOptionEntity } from "./pathway-option.entity.js";
 
-@ObjectType("PathwayOption")
+@ObjectType("PathwayOption", { simpleResolvers: true })
 export class PathwayOptionType {
   @Field(() => ID) id!: string;
   @Field(() => PathwayKind) kind!: PathwayKind;

@@ -10,7 +10,7 @@ export interface LegalHoldFacts {
   erasureRequested: boolean;
 }
 
-@ObjectType("Patient")
+@ObjectType("Patient", { simpleResolvers: true })
 export class PatientType {
   @Field(() => ID) id!: string;
   @Field(() => ID, { description: "The patient's own account (see issueAccountInvitation)." }) userId!: string;
@@ -35,5 +35,5 @@ export class PatientType {
   }
 }
 
-@ObjectType("PatientConnection")
+@ObjectType("PatientConnection", { simpleResolvers: true })
 export class PatientConnectionType extends Connection(PatientType, "PatientEdge") {}

@@ -4,7 +4,7 @@ import { Language, RecordKind } from "../common/enums.js";
 import { DateScalar } from "../common/scalars.js";
 import type { MedicalRecordEntity } from "./medical-record.entity.js";
 
-@ObjectType("MedicalRecord")
+@ObjectType("MedicalRecord", { simpleResolvers: true })
 export class MedicalRecordType {
   @Field(() => ID) id!: string;
   @Field(() => RecordKind) kind!: RecordKind;

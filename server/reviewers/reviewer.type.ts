@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Language } from "../common/enums.js";
 import type { ReviewerEntity } from "./reviewer.entity.js";
 
-@ObjectType("Reviewer")
+@ObjectType("Reviewer", { simpleResolvers: true })
 export class ReviewerType {
   @Field(() => ID) id!: string;
   @Field(() => ID) userId!: string;

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { AssignmentStatus } from "../common/enums.js";
 import type { ReviewAssignmentEntity } from "./review-assignment.entity.js";
 
-@ObjectType("ReviewAssignment")
+@ObjectType("ReviewAssignment", { simpleResolvers: true })
 export class ReviewAssignmentType {
   @Field(() => ID) id!: string;
   @Field(() => AssignmentStatus) status!: AssignmentStatus;

@@ -3,13 +3,13 @@ import type { CaseView } from "../auth/policy.js";
 import { Language } from "../common/enums.js";
 import type { CaseSummaryEntity } from "./case-summary.entity.js";
 
-@ObjectType("Biomarker")
+@ObjectType("Biomarker", { simpleResolvers: true })
 export class BiomarkerType {
   @Field() name!: string;
   @Field() result!: string;
 }
 
-@ObjectType("CaseSummary")
+@ObjectType("CaseSummary", { simpleResolvers: true })
 export class CaseSummaryType {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;

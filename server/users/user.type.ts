@@ -3,7 +3,7 @@ import { Role } from "../common/enums.js";
 import { Connection } from "../common/connection.type.js";
 import type { UserEntity } from "./user.entity.js";
 
-@ObjectType("User")
+@ObjectType("User", { simpleResolvers: true })
 export class UserType {
   @Field(() => ID) id!: string;
   @Field() email!: string;
@@ -26,5 +26,5 @@ export class UserType {
   }
 }
 
-@ObjectType("UserConnection")
+@ObjectType("UserConnection", { simpleResolvers: true })
 export class UserConnectionType extends Connection(UserType, "UserEdge") {}

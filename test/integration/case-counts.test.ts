@@ -41,7 +41,7 @@ async function expectCountsExact(): Promise<void> {
 }
 
 test("opening, holding, resuming and withdrawing cases through the API keep the counts exact", async () => {
-  const ids = [];
+  const ids: string[] = [];
   for (let i = 0; i < 4; i++) ids.push(await build.openCase(f.patient.patientId));
   await expectCountsExact();
   await build.move(ids[0], "ON_HOLD", "Waiting for the pathology block");
@@ -77,7 +77,7 @@ test("rows written, erased, restored to a status, deleted and rolled back in SQL
 });
 
 test("cases changed side by side, in both directions between the same statuses, neither deadlock nor lose a count", async () => {
-  const ids = [];
+  const ids: string[] = [];
   for (let i = 0; i < 12; i++) ids.push(await insertCase(server.db, f.patient.patientId, f.coordinator.userId, i % 2 === 0 ? "TRANSLATION" : "PATHWAY_ASSESSMENT"));
   // Each transaction moves one case from each status to the other, in opposite orders, and erases another in one statement.
   const swap = `UPDATE medical_case SET status = CASE status WHEN 'TRANSLATION' THEN 'PATHWAY_ASSESSMENT' ELSE 'TRANSLATION' END WHERE id = ANY($1::uuid[])`;
