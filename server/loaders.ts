@@ -125,7 +125,8 @@ export function createLoaders(db: DataSource, viewer: Viewer | null) {
       { table: "review_assignment", parentColumn: "case_id", order: ["invited_at"] },
       {
         columns: reviewerColumns(db),
-        join: "JOIN reviewer r ON r.id = x.reviewer_id JOIN app_user u ON u.id = r.user_id",
+        from: "reviewer r JOIN app_user u ON u.id = r.user_id",
+        on: "r.id = x.reviewer_id",
         attach: (row, raw) => void reviewer.prime(row.reviewerId, reviewerWithUser(db, user, raw)),
       },
     ),

@@ -40,10 +40,16 @@ export interface PagedList {
   descending?: boolean;
 }
 
-/** Rows of other tables read along with each child (a join on the child `x`): its columns, the join, and what to do with them. */
+/**
+ * Rows of other tables read along with each child `x`: their columns, the tables they come from,
+ * the condition tying them to `x`, and what to do with them. They are looked up child by child
+ * (a LATERAL that is never flattened), by the key `on` names: a plain join let the planner hash
+ * whole tables (every user, to name a page's reviewers) when it guessed the page large.
+ */
 export interface JoinedRows<T> {
   columns: string;
-  join: string;
+  from: string;
+  on: string;
   attach(row: T, raw: Record<string, unknown>): void;
 }
 
@@ -82,10 +88,11 @@ export function pagedChildren<T extends ObjectLiteral>(db: DataSource, entity: E
         if (condition) values.push(...condition.values);
         const rows = await queryRows(
           db,
-          `SELECT ${x.select}${joined ? `, ${joined.columns}` : ""}
+          `SELECT ${x.select}${joined ? ", j.*" : ""}
            FROM unnest($1::uuid[]) AS k(parent_id) CROSS JOIN LATERAL (
              SELECT y.* FROM ${list.table} y WHERE y.${list.parentColumn} = k.parent_id ${condition ? `AND (${condition.sql})` : ""} ${cursor}
-             ORDER BY ${order.map((c) => `y.${c} ${direction}`).join(", ")} LIMIT $2) x ${joined?.join ?? ""}
+             ORDER BY ${order.map((c) => `y.${c} ${direction}`).join(", ")} LIMIT $2) x
+           ${joined ? `CROSS JOIN LATERAL (SELECT ${joined.columns} FROM ${joined.from} WHERE ${joined.on} OFFSET 0) j` : ""}
            ORDER BY x.${list.parentColumn}, ${order.map((c) => `x.${c} ${direction}`).join(", ")}`,
           values,
         );
