@@ -21,6 +21,8 @@ const encodeCaseCursor = (row: CaseEntity) => encodeCursor({ id: row.id });
 interface CaseScope {
   from: string;
   where: string;
+  /** A patient's or a reviewer's cases: few, reached by index, read once for both the count and the page. */
+  few: boolean;
   /** Whether a search narrows the cases (beyond status), which the kept counts cannot answer. */
   searched: boolean;
 }
@@ -44,7 +46,8 @@ function visibleCases(ctx: RequestContext, filter: CaseFilter | null | undefined
       `ra.reviewer_id = ${param(viewer.reviewerId)}`,
       "ra.status IN ('INVITED', 'ACCEPTED', 'SUBMITTED')",
       "c.status NOT IN ('CLOSED', 'WITHDRAWN')",
-      `EXISTS (SELECT 1 FROM consent k WHERE k.patient_id = c.patient_id AND k.revoked_at IS NULL AND k.scope = 'CROSS_BORDER_REVIEW' AND ${param(viewer.reviewerCountry)} = ANY(k.destination_countries))`,
+      // OFFSET 0: a lookup per case, not a hash of every patient's consents.
+      `EXISTS (SELECT FROM consent k WHERE k.patient_id = c.patient_id AND k.revoked_at IS NULL AND k.scope = 'CROSS_BORDER_REVIEW' AND ${param(viewer.reviewerCountry)} = ANY(k.destination_countries) OFFSET 0)`,
     );
   }
   if (filter?.status && filter.status.length > 0) where.push(`c.status = ANY(${param(filter.status)}::text[])`);
@@ -57,7 +60,7 @@ function visibleCases(ctx: RequestContext, filter: CaseFilter | null | undefined
         : `(c.reference ILIKE ${pattern})`,
     );
   }
-  return { from, where: where.join(" AND "), searched: terms.length > 0 };
+  return { from, where: where.join(" AND "), few: !isStaff(viewer), searched: terms.length > 0 };
 }
 
 /**
@@ -76,7 +79,7 @@ function countOfVisibleCases(ctx: RequestContext, filter: CaseFilter | null | un
 
 /**
  * A page of the cases the viewer may see, with their total, in one statement: the count (of
- * every visible case, whatever the cursor), the page (newest opened first, walking
+ * every visible case, whatever the cursor), the page (newest opened first; for staff walking
  * ix_medical_case_opened), each case's record counts (what every list of cases shows), and
  * for viewers who see identities the page's patients; counts and patients are primed into
  * the request's loaders.
@@ -85,14 +88,16 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | null |
   requirePageSize(first);
   const values: unknown[] = [first + 1];
   const param = (value: unknown) => `$${values.push(value)}`;
-  const scope = visibleCases(ctx, filter, param);
+  const cases = visibleCases(ctx, filter, param);
+  const scope = cases.few ? { ...cases, from: "visible_case c", where: "true" } : cases;
   const cursor = after ? `AND (c.opened_at, c.id) < (SELECT m.opened_at, m.id FROM medical_case m WHERE m.id = ${param(decodeCursor(after, { id: isUuid }).id)})` : "";
   const withPatients = isStaff(ctx.viewer!) || ctx.viewer!.role === Role.PATIENT;
   const c = entityColumns(ctx.db, CaseEntity, "c", "c_");
   const p = entityColumns(ctx.db, PatientEntity, "p", "p_");
   const rows = await queryRows(
     ctx.db,
-    `SELECT t.total_count, ${c.select}, m.record_count, m.shared_record_count${withPatients ? `, ${p.select}` : ""}
+    `${cases.few ? `WITH visible_case AS MATERIALIZED (SELECT c.* FROM ${cases.from} WHERE ${cases.where})` : ""}
+     SELECT t.total_count, ${c.select}, m.record_count, m.shared_record_count${withPatients ? `, ${p.select}` : ""}
      FROM (${countOfVisibleCases(ctx, filter, scope, param)}) t
      LEFT JOIN LATERAL (SELECT c.* FROM ${scope.from} WHERE ${scope.where} ${cursor} ORDER BY c.opened_at DESC, c.id DESC LIMIT $1) c ON true
      LEFT JOIN LATERAL (
