@@ -82,7 +82,8 @@ function countOfVisibleCases(ctx: RequestContext, filter: CaseFilter | null | un
  * every visible case, whatever the cursor), the page (newest opened first; for staff walking
  * ix_medical_case_opened), each case's record counts (what every list of cases shows), and
  * for viewers who see identities the page's patients; counts and patients are primed into
- * the request's loaders.
+ * the request's loaders. Patients are looked up case by case (a LATERAL kept apart by OFFSET 0):
+ * the planner otherwise hashed every patient for a page of fifty.
  */
 export async function listCases(ctx: RequestContext, filter: CaseFilter | null | undefined, first: number, after: string | null | undefined) {
   requirePageSize(first);
@@ -103,7 +104,7 @@ export async function listCases(ctx: RequestContext, filter: CaseFilter | null |
      LEFT JOIN LATERAL (
        SELECT count(*)::int AS record_count, (count(*) FILTER (WHERE r.shared_with_reviewers))::int AS shared_record_count
        FROM medical_record r WHERE r.case_id = c.id AND r.uploaded_at IS NOT NULL) m ON true
-     ${withPatients ? "LEFT JOIN patient p ON p.id = c.patient_id" : ""}
+     ${withPatients ? "LEFT JOIN LATERAL (SELECT * FROM patient p WHERE p.id = c.patient_id OFFSET 0) p ON true" : ""}
      ORDER BY c.opened_at DESC, c.id DESC`,
     values,
   );
