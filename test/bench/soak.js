@@ -9,8 +9,10 @@
 // - subscriptions: 10 caseActivity subscribers on each written case and 20 caseStatusChanged
 //   subscribers to every case, over graphql-ws, counting what they receive.
 // Every 10 s the server's heap and RSS are sampled after a full collection. Memory counts as
-// flat when the mean of the last three samples is within 10 % of the mean of the first three
-// after the warm-up (the first fifth of the run). Results go to test/bench/results/soak-*.json.
+// flat when the trend over the samples after the warm-up (the first fifth of the run), fitted
+// by least squares, grows by at most 10 % of their mean over that time: RSS swings by a third
+// from one sample to the next as the young generation's pages come and go, so comparing the
+// first and last few samples judged noise. Results go to test/bench/results/soak-*.json.
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -65,6 +67,14 @@ function subscribe(port, token, query, variables, tally) {
 }
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The least-squares line's rise from the first to the last sample, relative to the mean of the samples. */
+function trend(samples, key) {
+  const [xs, ys] = [samples.map((s) => s.seconds), samples.map((s) => s[key])];
+  const [mx, my] = [mean(xs), mean(ys)];
+  const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i] - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+  return (slope * (xs[xs.length - 1] - xs[0])) / my;
+}
 
 async function main() {
   const database = await openBenchDatabase({ poolSize: 4, statementTimeoutMs: SEED_STATEMENT_TIMEOUT_MS });
@@ -141,8 +151,9 @@ async function main() {
     status: events.filter((e) => e.type === "STATUS_CHANGED").length * WATCHERS,
   };
   const steady = samples.filter((s) => s.seconds * 1000 >= WARMUP_MS);
-  const growth = (key) => (steady.length >= 6 ? mean(steady.slice(-3).map((s) => s[key])) / mean(steady.slice(0, 3).map((s) => s[key])) - 1 : null);
-  const memory = { heapGrowth: growth("heapMb"), rssGrowth: growth("rssMb") };
+  const growth = (key) => (steady.length >= 6 ? trend(steady, key) : null);
+  const range = (key) => steady.length > 0 ? { min: Math.min(...steady.map((s) => s[key])), max: Math.max(...steady.map((s) => s[key])) } : null;
+  const memory = { heapGrowth: growth("heapMb"), rssGrowth: growth("rssMb"), heapMbRange: range("heapMb"), rssMbRange: range("rssMb") };
   memory.flat = memory.heapGrowth !== null && Math.abs(memory.heapGrowth) <= FLAT && Math.abs(memory.rssGrowth) <= FLAT;
   const summary = {
     minutes: DURATION_MS / 60_000,
@@ -154,7 +165,7 @@ async function main() {
     memory: { ...memory, heapGrowthPct: memory.heapGrowth === null ? null : Number((memory.heapGrowth * 100).toFixed(1)), rssGrowthPct: memory.rssGrowth === null ? null : Number((memory.rssGrowth * 100).toFixed(1)) },
   };
   console.log(JSON.stringify(summary, null, 2));
-  console.log(memory.flat ? `memory flat: heap ${summary.memory.heapGrowthPct} %, RSS ${summary.memory.rssGrowthPct} % after the warm-up` : `memory NOT flat (or too short a run to tell): heap ${summary.memory.heapGrowthPct} %, RSS ${summary.memory.rssGrowthPct} %`);
+  console.log(memory.flat ? `memory flat: heap ${summary.memory.heapGrowthPct} %, RSS ${summary.memory.rssGrowthPct} % over the run after the warm-up (trend); RSS between ${memory.rssMbRange.min} and ${memory.rssMbRange.max} MB` : `memory NOT flat (or too short a run to tell): heap ${summary.memory.heapGrowthPct} %, RSS ${summary.memory.rssGrowthPct} %`);
 
   const resultsDir = path.join(__dirname, "results");
   fs.mkdirSync(resultsDir, { recursive: true });
