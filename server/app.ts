@@ -27,6 +27,7 @@ import { webAppRoutes } from "./web-app.routes.js";
 import { UPLOAD_URL_SECONDS } from "./auth/tokens.js";
 import { bodyDeadlines, createHttpServer } from "./http-limits.js";
 import { scheduleRetention } from "./erasure/retention.js";
+import { scheduleCaseCountCompaction } from "./cases/case-counts.js";
 
 
 export interface App {
@@ -111,6 +112,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
   });
   await listener.start();
   const retention = scheduleRetention(runtime);
+  const caseCounts = scheduleCaseCountCompaction(db, logger);
   const webSockets = attachWebSocketServer(httpServer, runtime, schema, hub, {
     verifyOrigin: (origin, host) => originAllowed(origin, host, config.allowedOrigins),
     validationRules: webSocketValidationRules(config.production),
@@ -202,6 +204,7 @@ export async function createApp(runtime: Runtime): Promise<App> {
       }),
     close: async () => {
       clearInterval(sweepTimer);
+      caseCounts.stop();
       retention.stop();
       await retention.running();
       await webSockets.close();

@@ -65,7 +65,7 @@ function visibleCases(ctx: RequestContext, filter: CaseFilter | null | undefined
 
 /**
  * How many cases the viewer may see, as a subquery: for staff without a search, the sum of the
- * per-status counts the database keeps (migration CaseStatusCount), so the dashboard's total
+ * per-status count rows the database keeps (migration CaseStatusCount), so the dashboard's total
  * costs the same at 5,000 cases as at 50,000; otherwise a count over the visible cases, which
  * for patients and reviewers are few and reached by index.
  */
