@@ -12,11 +12,11 @@ const COMPACT_EVERY_MS = 60_000;
  * so each row's count moves once.
  */
 export async function compactCaseCounts(db: DataSource): Promise<void> {
-  await db.query(
-    `WITH folded AS (DELETE FROM case_status_count RETURNING status, cases)
-     INSERT INTO case_status_count (status, cases) SELECT status, sum(cases) FROM folded GROUP BY status HAVING sum(cases) <> 0`,
-  );
+  await db.query(COMPACT_CASE_COUNTS);
 }
+
+export const COMPACT_CASE_COUNTS = `WITH folded AS (DELETE FROM case_status_count RETURNING status, cases)
+  INSERT INTO case_status_count (status, cases) SELECT status, sum(cases) FROM folded GROUP BY status HAVING sum(cases) <> 0`;
 
 export function scheduleCaseCountCompaction(db: DataSource, logger: Logger): { stop(): void } {
   const timer = setInterval(() => {

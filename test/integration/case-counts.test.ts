@@ -1,6 +1,6 @@
 import { CaseBuilder } from "../support/case-builder";
 import { createFixtures, type Fixtures } from "../support/fixtures";
-import { ok, startTestServer, type TestServer } from "../support/server";
+import { isCountFolding, ok, startTestServer, type TestServer } from "../support/server";
 import { insertCase } from "../support/sql-seed";
 import { compactCaseCounts } from "../../server/cases/case-counts";
 
@@ -136,7 +136,10 @@ test("folding the count rows keeps every total, while cases change alongside", a
   const writes = Array.from({ length: 8 }, (_, i) => insertCase(server.db, f.patient.patientId, f.coordinator.userId, i % 2 ? "TRANSLATION" : "OPTION_MAPPING"));
   await Promise.all([...writes, compactCaseCounts(server.db), compactCaseCounts(server.db)]);
   await expectCountsExact();
+  server.statements.length = 0;
   await compactCaseCounts(server.db);
+  // What tests that count a request's statements recognise as background work.
+  expect(server.statements.filter(isCountFolding)).toHaveLength(1);
   const rows = await server.db.query(`SELECT status, count(*)::int AS n FROM case_status_count GROUP BY status`);
   for (const row of rows) expect(row.n).toBe(1);
   await expectCountsExact();

@@ -1,5 +1,5 @@
 import { createFixtures, type Fixtures } from "../support/fixtures";
-import { ok, startTestServer, type TestServer } from "../support/server";
+import { isBackgroundStatement, ok, startTestServer, type TestServer } from "../support/server";
 import { insertReviewer, seedCases } from "../support/sql-seed";
 
 /**
@@ -37,18 +37,11 @@ async function seed(count: number) {
   });
 }
 
-/**
- * The process's outbox listener polls case_event through the same pool every second
- * (server/events/outbox-listener.ts), and the case counts are folded every minute
- * (server/cases/case-counts.ts), so either can land inside the measured window. Neither is
- * part of the request, and the dashboard reads no events: leave those out.
- */
-const isBackgroundWork = (sql: string) => /\bcase_event\b|DELETE FROM case_status_count/.test(sql);
 
 async function dashboard(first: number) {
   server.statements.length = 0;
   const data = ok(await server.gql(DASHBOARD, { first }, f.coordinator.token));
-  const statements = server.statements.filter((sql) => !isBackgroundWork(sql));
+  const statements = server.statements.filter((sql) => !isBackgroundStatement(sql));
   return { data, statements };
 }
 

@@ -1,5 +1,5 @@
 import { createFixtures, type Fixtures } from "../support/fixtures";
-import { failure, ok, startTestServer, type TestServer } from "../support/server";
+import { failure, isBackgroundStatement, ok, startTestServer, type TestServer } from "../support/server";
 import { seedCases } from "../support/sql-seed";
 
 /**
@@ -26,8 +26,6 @@ async function post(body: Record<string, unknown>, token: string) {
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors: Array<{ message: string; extensions: Record<string, unknown> }> } };
 }
 
-const isOutboxPoll = (sql: string) => /\bcase_event\b/.test(sql);
-
 test("an operationName that names no operation of the document is refused, and nothing of the document runs", async () => {
   server.statements.length = 0;
   const answer = await post({ query: `mutation Only { signOut(refreshToken: "not-a-token") }`, operationName: "Other" }, f.coordinator.token);
@@ -35,7 +33,7 @@ test("an operationName that names no operation of the document is refused, and n
   expect(answer.body.data).toBeUndefined();
   expect(answer.body.errors[0].extensions.code).toBe("OPERATION_RESOLUTION_FAILURE");
   expect(answer.body.errors[0].message).toBe('Unknown operation named "Other".');
-  expect(server.statements.filter((sql) => !isOutboxPoll(sql))).toEqual([]);
+  expect(server.statements.filter((sql) => !isBackgroundStatement(sql))).toEqual([]);
 });
 
 test("a variable of the wrong type is BAD_USER_INPUT with graphql-js's words, before any resolver", async () => {
@@ -44,7 +42,7 @@ test("a variable of the wrong type is BAD_USER_INPUT with graphql-js's words, be
   expect(answer.status).toBe(400);
   expect(answer.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
   expect(answer.body.errors[0].message).toMatch(/^Variable "\$first" got invalid value "many"/);
-  expect(server.statements.filter((sql) => !isOutboxPoll(sql))).toEqual([]);
+  expect(server.statements.filter((sql) => !isBackgroundStatement(sql))).toEqual([]);
 });
 
 test("an error inside a compiled list keeps its code, field and path, and nulls up to the nearest nullable field as graphql-js does", async () => {

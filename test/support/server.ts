@@ -4,11 +4,22 @@ import path from "node:path";
 import pino from "pino";
 import type { DataSource } from "typeorm";
 import { createApp, type App } from "../../server/app";
+import { COMPACT_CASE_COUNTS } from "../../server/cases/case-counts";
 import { loadConfig, type Config } from "../../server/config";
 import { createDataSource } from "../../server/db/data-source";
 import { createLogger, type Logger } from "../../server/logger";
 import { createRuntime, type Runtime } from "../../server/runtime";
 import { createTestDatabase } from "./database";
+
+/** The folding of the case counts, every minute whatever a test is measuring (server/cases/case-counts.ts). */
+export const isCountFolding = (sql: string) => sql === COMPACT_CASE_COUNTS;
+
+/**
+ * What the server's background work sends through the same pool, whatever request a test is
+ * measuring: the outbox reader's reads of case_event (every second, and on every NOTIFY) and
+ * the folding of the case counts. Statement counts leave these out.
+ */
+export const isBackgroundStatement = (sql: string) => /\bcase_event\b/.test(sql) || isCountFolding(sql);
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
