@@ -47,8 +47,23 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** axe-core run inside the page (evaluated, so the app's CSP stays in force): serious and critical violations. */
+/**
+ * Waits until the page's transitions and finite animations have ended. axe measures contrast as
+ * drawn, and a dialog still fading in fails it (a CI run failed so on the consent dialog);
+ * endless ones (a loader's spin) are not waited for.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    type Running = { finished: Promise<unknown>; effect: { getComputedTiming(): { endTime?: number | string } } | null };
+    const document = (globalThis as unknown as { document: { getAnimations(): Running[] } }).document;
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+  });
+}
+
+/** axe-core run inside the page (evaluated, so the app's CSP stays in force) once it has settled: serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await settled(page);
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     type AxeResult = { violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> };
