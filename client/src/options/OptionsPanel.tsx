@@ -1,5 +1,5 @@
 import { useMutation } from "@apollo/client/react";
-import { Alert, Badge, Group, Paper, Select, Stack, Text, Title } from "@mantine/core";
+import { Alert, Group, Paper, Select, Stack, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import {
   CaseDetailDocument,
@@ -11,10 +11,10 @@ import {
 } from "../generated/graphql";
 import { describeError } from "../ui/errors";
 import { Empty } from "../ui/states";
+import { OptionDetails, optionsFrozen } from "./OptionDetails";
 import { ProposeOptionForm } from "./ProposeOptionForm";
 
 const STATUSES: OptionStatus[] = ["PROPOSED", "SELECTED_FOR_PRESENTATION", "SET_ASIDE"];
-const FROZEN: CaseStatus[] = ["OPTIONS_DELIVERED", "CLOSED", "WITHDRAWN"];
 
 /** Pathway options: curate what the review proposed, add the coordinator's own, mark those to present. */
 export function OptionsPanel({ caseId, status, options }: { caseId: string; status: CaseStatus; options: OptionFieldsFragment[] }) {
@@ -22,7 +22,7 @@ export function OptionsPanel({ caseId, status, options }: { caseId: string; stat
   const refetchQueries = [{ query: CaseDetailDocument, variables: { id: caseId } }];
   const [propose, proposing] = useMutation(ProposePathwayOptionDocument, { refetchQueries });
   const [setStatus, settingStatus] = useMutation(SetPathwayOptionStatusDocument);
-  const frozen = FROZEN.includes(status);
+  const frozen = optionsFrozen(status);
 
   const error = proposing.error ?? settingStatus.error;
   return (
@@ -49,28 +49,7 @@ export function OptionsPanel({ caseId, status, options }: { caseId: string; stat
               <Paper key={option.id} withBorder p="sm" data-option={option.title}>
                 <Group justify="space-between" align="flex-start">
                   <div style={{ flex: 1 }}>
-                    <Group gap="xs">
-                      <Text fw={600}>{option.title}</Text>
-                      <Badge variant="outline" color="dark" style={{ textTransform: "none" }}>
-                        {t(`pathwayKind.${option.kind}`)}
-                      </Badge>
-                      <Badge variant="outline" color="dark" style={{ textTransform: "none" }}>
-                        {t("options.complexityValue", { value: t(`complexity.${option.complexity}`) })}
-                      </Badge>
-                    </Group>
-                    <Text size="sm" mt={4} style={{ whiteSpace: "pre-wrap" }}>
-                      {option.description}
-                    </Text>
-                    {option.eligibility && (
-                      <Text size="sm" c="dimmed">
-                        {t("options.eligibilityValue", { value: option.eligibility })}
-                      </Text>
-                    )}
-                    {option.evidence && (
-                      <Text size="sm" c="dimmed">
-                        {t("options.evidenceValue", { value: option.evidence })}
-                      </Text>
-                    )}
+                    <OptionDetails option={option} />
                   </div>
                   <Select
                     w={230}

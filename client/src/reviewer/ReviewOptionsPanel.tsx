@@ -1,18 +1,16 @@
 import { useMutation } from "@apollo/client/react";
-import { Alert, Badge, Group, Paper, Stack, Text, Title } from "@mantine/core";
+import { Alert, Badge, Paper, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { ReviewCaseDocument, ReviewProposeOptionDocument, type CaseStatus, type ReviewOptionFragment } from "../generated/graphql";
+import { OptionDetails, optionsFrozen } from "../options/OptionDetails";
 import { ProposeOptionForm } from "../options/ProposeOptionForm";
 import { Empty } from "../ui/states";
-
-/** From delivery on, options are frozen (the API refuses new ones). */
-const FROZEN: CaseStatus[] = ["OPTIONS_DELIVERED", "CLOSED", "WITHDRAWN"];
 
 /** The team's pathway options, and the reviewer's own proposals. */
 export function ReviewOptionsPanel({ caseId, status, options }: { caseId: string; status: CaseStatus; options: ReviewOptionFragment[] }) {
   const { t } = useTranslation();
   const [propose, proposing] = useMutation(ReviewProposeOptionDocument, { refetchQueries: [{ query: ReviewCaseDocument, variables: { id: caseId } }], awaitRefetchQueries: true });
-  const frozen = FROZEN.includes(status);
+  const frozen = optionsFrozen(status);
 
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="review-options">
@@ -28,31 +26,14 @@ export function ReviewOptionsPanel({ caseId, status, options }: { caseId: string
         <Stack gap="sm" mb="md">
           {options.map((option) => (
             <Paper key={option.id} withBorder p="sm" data-option={option.title}>
-              <Group gap="xs">
-                <Text fw={600}>{option.title}</Text>
-                <Badge variant="outline" color="dark" style={{ textTransform: "none" }}>
-                  {t(`pathwayKind.${option.kind}`)}
-                </Badge>
-                <Badge variant="outline" color="dark" style={{ textTransform: "none" }}>
-                  {t("options.complexityValue", { value: t(`complexity.${option.complexity}`) })}
-                </Badge>
-                <Badge variant="light" color="gray" c="dark.9" style={{ textTransform: "none" }}>
-                  {t(`optionStatus.${option.status}`)}
-                </Badge>
-              </Group>
-              <Text size="sm" mt={4} style={{ whiteSpace: "pre-wrap" }}>
-                {option.description}
-              </Text>
-              {option.eligibility && (
-                <Text size="sm" c="dimmed">
-                  {t("options.eligibilityValue", { value: option.eligibility })}
-                </Text>
-              )}
-              {option.evidence && (
-                <Text size="sm" c="dimmed">
-                  {t("options.evidenceValue", { value: option.evidence })}
-                </Text>
-              )}
+              <OptionDetails
+                option={option}
+                badges={
+                  <Badge variant="light" color="gray" c="dark.9" style={{ textTransform: "none" }}>
+                    {t(`optionStatus.${option.status}`)}
+                  </Badge>
+                }
+              />
             </Paper>
           ))}
         </Stack>
