@@ -2,8 +2,7 @@ import crypto from "node:crypto";
 import type { DataSource } from "typeorm";
 import { verifyAccessToken } from "./auth/tokens.js";
 import type { Viewer } from "./auth/viewer.js";
-import type { AuditAction } from "./audit/access-log.js";
-import { AuditEntryEntity } from "./audit/audit-entry.entity.js";
+import type { ReadEntry } from "./audit/read-audit.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 import type { Runtime } from "./runtime.js";
 import { Role, type Language } from "./common/enums.js";
@@ -24,8 +23,8 @@ export interface RequestContext {
   /** The request's Authorization header until authenticate() settles the viewer; absent when the viewer is known. */
   authorization?: string;
   viewerSettled?: Promise<void>;
-  /** Reads of personal health data, written to the audit trail in one statement when the request ends. */
-  pendingReads: Array<Pick<AuditEntryEntity, "objectType" | "objectId" | "patientId"> & { action: AuditAction }>;
+  /** Reads of personal health data, written to the audit trail when the request ends. */
+  pendingReads: ReadEntry[];
 }
 
 export interface ContextInput {
@@ -125,29 +124,18 @@ export function adoptViewer(ctx: RequestContext, viewer: Viewer, expiresAt: numb
 }
 
 /**
- * Writes the request's buffered read audit entries in one statement. Plain SQL over arrays:
- * TypeORM's multi-row insert builds and scans a parameter per value (800 for a 100-row page),
- * which the dashboard's CPU profile showed among its heaviest frames; prepared, like the hot reads.
+ * Writes the request's buffered read audit entries, each distinct read once, and waits until
+ * they are committed (server/audit/read-audit.ts writes concurrent requests' reads together).
  */
 export async function flushReadAudit(ctx: RequestContext): Promise<void> {
   if (ctx.pendingReads.length === 0) return;
   const reads = [...new Map(ctx.pendingReads.map((r) => [`${r.action}:${r.objectType}:${r.objectId}`, r])).values()];
   ctx.pendingReads = [];
-  const table = ctx.db.getMetadata(AuditEntryEntity).tableName;
-  await queryRows(
-    ctx.db,
-    `INSERT INTO ${table} (actor_user_id, actor_role, request_id, client_address, outcome, action, object_type, object_id, patient_id)
-     SELECT $1, $2, $3, $4, 'ALLOWED', r.action, r.object_type, r.object_id, r.patient_id
-     FROM unnest($5::text[], $6::text[], $7::text[], $8::uuid[]) WITH ORDINALITY AS r(action, object_type, object_id, patient_id, n) ORDER BY r.n`,
-    [
-      ctx.viewer?.userId ?? null,
-      ctx.viewer?.role ?? null,
-      ctx.requestId,
-      ctx.clientAddress,
-      reads.map((r) => r.action),
-      reads.map((r) => r.objectType),
-      reads.map((r) => r.objectId),
-      reads.map((r) => r.patientId),
-    ],
-  );
+  await ctx.runtime.readAudit.write({
+    actorUserId: ctx.viewer?.userId ?? null,
+    actorRole: ctx.viewer?.role ?? null,
+    requestId: ctx.requestId,
+    clientAddress: ctx.clientAddress,
+    reads,
+  });
 }
