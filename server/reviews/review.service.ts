@@ -115,7 +115,8 @@ export async function visibleAssignments(ctx: RequestContext, visible: VisibleCa
         : { sql: "y.status = ANY(:shownStatuses)", params: { shownStatuses: [AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED] } };
   const [rows, own] = await Promise.all([
     ctx.loaders.assignmentPages.load({ parentId: visible.row.id, page, filter }),
-    ctx.loaders.viewerAssignmentByCase.load(visible.row.id),
+    // Only a reviewer's own assignment bears on what they may read.
+    viewer.reviewerId ? ctx.loaders.viewerAssignmentByCase.load(visible.row.id) : undefined,
   ]);
   const viewerSubmitted = own?.status === AssignmentStatus.SUBMITTED;
   return rows

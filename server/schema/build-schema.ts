@@ -1,5 +1,17 @@
 import { validate } from "class-validator";
-import { defaultFieldResolver, getNullableType, GraphQLID, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import {
+  defaultFieldResolver,
+  getNamedType,
+  getNullableType,
+  GraphQLID,
+  GraphQLInputObjectType,
+  GraphQLObjectType,
+  GraphQLString,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from "graphql";
 import { buildSchemaSync, type MiddlewareFn, type NonEmptyArray } from "type-graphql";
 import { decideOperation, OPERATION_POLICY } from "../auth/policy.js";
 import { audit, type DeniedOperation } from "../audit/audit.service.js";
@@ -74,14 +86,33 @@ async function validateArgument(argValue: unknown, _type: unknown, data: { args:
   throw validationFailure(argName, errors);
 }
 
-/** In this order, before argument validation and the resolver, as type-graphql runs middlewares. */
-const GUARDS: MiddlewareFn<RequestContext>[] = [auditDenials, enforceOperationPolicy, checkIdArguments, cleanTextArguments];
+/** Whether a field takes an argument the guard acts on: an id to check, or text to clean (nested in input objects too). */
+const takesUuid = (field: GraphQLField<unknown, unknown>) => field.args.some((arg) => getNullableType(arg.type) === GraphQLID && !NON_UUID_ID_ARGS.has(arg.name));
+const takesText = (field: GraphQLField<unknown, unknown>) => field.args.some((arg) => holdsText(arg.type));
 
-function guarded(resolve: GraphQLFieldResolver<unknown, RequestContext>): GraphQLFieldResolver<unknown, RequestContext> {
+function holdsText(type: GraphQLInputType, seen = new Set<GraphQLInputType>()): boolean {
+  const inner = getNamedType(type);
+  if (inner === GraphQLString) return true;
+  if (!(inner instanceof GraphQLInputObjectType) || seen.has(inner)) return false;
+  seen.add(inner);
+  return Object.values(inner.getFields()).some((field) => holdsText(field.type, seen));
+}
+
+/**
+ * The guards a field needs, in this order, before argument validation and the resolver, as
+ * type-graphql runs middlewares: policy and denial audit on root fields, the id and text
+ * checks where the field takes such arguments.
+ */
+function guardsOf(typeName: string, field: GraphQLField<unknown, unknown>): MiddlewareFn<RequestContext>[] {
+  const root = ROOT_TYPES.has(typeName);
+  return [...(root ? [auditDenials, enforceOperationPolicy] : []), ...(takesUuid(field) ? [checkIdArguments] : []), ...(takesText(field) ? [cleanTextArguments] : [])];
+}
+
+function guarded(resolve: GraphQLFieldResolver<unknown, RequestContext>, guards: MiddlewareFn<RequestContext>[]): GraphQLFieldResolver<unknown, RequestContext> {
   return (root, args, context, info) => {
     const data = { root, args, context, info };
     const dispatch = async (index: number): Promise<unknown> =>
-      index === GUARDS.length ? resolve(root, args, context, info) : GUARDS[index](data, () => dispatch(index + 1));
+      index === guards.length ? resolve(root, args, context, info) : guards[index](data, () => dispatch(index + 1));
     return dispatch(0);
   };
 }
@@ -95,12 +126,13 @@ export function buildMeridianSchema(): GraphQLSchema {
     pubSub: { publish: servedOverWebSocket, subscribe: servedOverWebSocket },
   });
   // The guards act on root fields (policy, denial audit) and on arguments (ids, text): they wrap
-  // exactly those fields. As type-graphql global middlewares they would wrap every field, each
-  // scalar of every row becoming a chain of promises (most of a list's execution time).
+  // exactly the fields they act on. As type-graphql global middlewares they would wrap every field,
+  // each scalar of every row becoming a chain of promises (most of a list's execution time).
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      if (ROOT_TYPES.has(type.name) || field.args.length > 0) field.resolve = guarded(field.resolve ?? defaultFieldResolver);
+      const guards = guardsOf(type.name, field);
+      if (guards.length > 0) field.resolve = guarded(field.resolve ?? defaultFieldResolver, guards);
     }
   }
   return schema;
