@@ -5,8 +5,6 @@ import type { Viewer } from "./auth/viewer.js";
 import type { ReadEntry } from "./audit/read-audit.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 import type { Runtime } from "./runtime.js";
-import { Role, type Language } from "./common/enums.js";
-import { queryRows } from "./db/rows.js";
 
 /** One per HTTP request, or per operation on a socket: the first argument of every service call. */
 export interface RequestContext {
@@ -48,27 +46,10 @@ export async function resolveViewer(runtime: Runtime, authorization: string | un
  * The user as a Viewer (with their patient or reviewer profile), or undefined when missing
  * or disabled, or, given the token's session family, when that sign-in was ended
  * (sign-out, or a reused refresh token): access tokens die with their session.
+ * Read on every request (auth/viewer-reader.ts).
  */
-export async function loadViewer(runtime: Runtime, userId: string, familyId?: string): Promise<Viewer | undefined> {
-  // Read on every request: one prepared statement (db/rows.ts), the session check only when a token names one.
-  const [user] = await queryRows<{ id: string; role: Role; display_name: string; patient_id: string | null; reviewer_id: string | null; country: string | null; languages: Language[] | null }>(
-    runtime.db,
-    `SELECT u.id, u.role, u.display_name, p.id AS patient_id, r.id AS reviewer_id, r.country, r.languages
-     FROM app_user u LEFT JOIN patient p ON p.user_id = u.id LEFT JOIN reviewer r ON r.user_id = u.id
-     WHERE u.id = $1 AND u.disabled_at IS NULL
-       AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM auth_session s WHERE s.family_id = $2::uuid AND s.user_id = u.id AND s.revoked_at IS NULL))`,
-    [userId, familyId ?? null],
-  );
-  if (!user) return undefined;
-  return {
-    userId: user.id,
-    role: user.role,
-    displayName: user.display_name,
-    patientId: user.role === Role.PATIENT ? user.patient_id : null,
-    reviewerId: user.role === Role.REVIEWER ? user.reviewer_id : null,
-    reviewerCountry: user.country,
-    reviewerLanguages: user.languages ?? [],
-  };
+export function loadViewer(runtime: Runtime, userId: string, familyId?: string): Promise<Viewer | undefined> {
+  return runtime.viewers({ userId, familyId: familyId ?? null });
 }
 
 export function buildContext(runtime: Runtime, input: ContextInput, resolved: { viewer: Viewer; expiresAt: number } | undefined): RequestContext {

@@ -4,6 +4,7 @@ import type { Config } from "./config.js";
 import { createKeyRing, type KeyRing } from "./auth/field-crypto.js";
 import { createLoginLimiter, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, RESET_LIMITER, type LoginLimiter } from "./auth/login-limiter.js";
 import { createQuotas, type Quotas } from "./auth/quotas.js";
+import { createViewerReader, type ViewerReader } from "./auth/viewer-reader.js";
 import { createReadAuditWriter, type ReadAuditWriter } from "./audit/read-audit.js";
 import { verifyPassword } from "./auth/password.js";
 import { loadSecrets } from "./db/secrets.js";
@@ -26,6 +27,8 @@ export interface Runtime {
   mailer: Mailer;
   /** Request rate and write quotas per user, shared by every process. */
   quotas: Quotas;
+  /** Who a request's token names, read fresh for every request (concurrent requests' in one statement). */
+  viewers: ViewerReader;
   /** Requests' reads of personal health data, written to the audit trail with group commit. */
   readAudit: ReadAuditWriter;
   /** Password verification (argon2id), held here so a test can observe that every login pays for one. */
@@ -58,6 +61,7 @@ export async function createRuntime(config: Config, db: DataSource, logger: Logg
     resetLimiter: createLoginLimiter(db, RESET_LIMIT_PER_ACCOUNT, RESET_LIMIT_PER_ADDRESS, RESET_LIMITER),
     mailer: createFileMailer(config.mailDir, logger, config.production),
     quotas: createQuotas(db, config),
+    viewers: createViewerReader(db),
     readAudit: createReadAuditWriter(db),
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     passwords: { verify: verifyPassword },

@@ -1,6 +1,6 @@
-import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import type { Role } from "../common/enums.js";
+import { batchWhileInFlight } from "../db/flight-batch.js";
 import { queryRows } from "../db/rows.js";
 import type { AuditAction } from "./access-log.js";
 import { AuditEntryEntity } from "./audit-entry.entity.js";
@@ -55,35 +55,24 @@ async function insertReads(db: DataSource, requests: readonly RequestReads[]): P
 }
 
 /**
- * Group commit of read audits: while one insert is in flight, the requests that finish meanwhile
- * queue up and are written together by the next one, so under load a statement (and a commit)
- * serves many requests instead of one each; an idle server writes a request's reads at once.
- * Each request still waits for its own reads to be committed before it answers. A failed
- * statement is retried request by request, so one request's bad entry costs only its own.
+ * Group commit of read audits (db/flight-batch.ts): the requests that finish while an insert is
+ * in flight are written together by the next one. Each request still waits for its own reads to
+ * be committed before it answers. A failed statement is retried request by request, so one
+ * request's bad entry costs only its own.
  */
 export function createReadAuditWriter(db: DataSource): ReadAuditWriter {
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const loader = new DataLoader<RequestReads, true>(
-    async (requests) => {
-      const written = insertReads(db, requests);
-      inFlight = written.catch(() => undefined);
-      try {
-        await written;
-        return requests.map(() => true as const);
-      } catch (error) {
-        if (requests.length === 1) return [error as Error];
-        return Promise.all(requests.map((request) => insertReads(db, [request]).then(() => true as const, (failure: Error) => failure)));
-      }
-    },
-    {
-      cache: false,
-      maxBatchSize: MAX_REQUESTS_PER_STATEMENT,
-      batchScheduleFn: (dispatch) => void inFlight.then(() => setImmediate(dispatch)),
-    },
-  );
+  const written = batchWhileInFlight<RequestReads, true>(async (requests) => {
+    try {
+      await insertReads(db, requests);
+      return requests.map(() => true as const);
+    } catch (error) {
+      if (requests.length === 1) return [error as Error];
+      return Promise.all(requests.map((request) => insertReads(db, [request]).then(() => true as const, (failure: Error) => failure)));
+    }
+  }, MAX_REQUESTS_PER_STATEMENT);
   return {
     async write(request) {
-      if (request.reads.length > 0) await loader.load(request);
+      if (request.reads.length > 0) await written(request);
     },
   };
 }
