@@ -129,10 +129,14 @@ export function createFileBackend(root: string): DocumentBackend {
     async put(key, source) {
       const final = documentFile(root, key);
       const temporary = `${final}.${crypto.randomUUID()}${PARTIAL_SUFFIX}`;
+      const sink = fs.createWriteStream(temporary, { mode: 0o600 });
       try {
-        await pipeline(source, fs.createWriteStream(temporary, { mode: 0o600 }));
+        await pipeline(source, sink);
         await fs.promises.rename(temporary, final);
       } catch (error) {
+        // A body refused early fails the pipeline while the file's open may still be under way:
+        // removed before the open lands, the partial file would appear after and stay.
+        if (!sink.closed) await new Promise<void>((resolve) => sink.once("close", () => resolve()));
         await fs.promises.rm(temporary, { force: true });
         throw error;
       }
