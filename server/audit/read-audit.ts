@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Role } from "../common/enums.js";
-import { batchWhileInFlight } from "../db/flight-batch.js";
+import { batchWhileInFlight, isDataError } from "../db/flight-batch.js";
 import { queryRows } from "../db/rows.js";
 import type { AuditAction } from "./access-log.js";
 import { AuditEntryEntity } from "./audit-entry.entity.js";
@@ -57,8 +57,8 @@ async function insertReads(db: DataSource, requests: readonly RequestReads[]): P
 /**
  * Group commit of read audits (db/flight-batch.ts): the requests that finish while an insert is
  * in flight are written together by the next one. Each request still waits for its own reads to
- * be committed before it answers. A failed statement is retried request by request, so one
- * request's bad entry costs only its own.
+ * be committed before it answers. A statement refused for its data is retried request by request,
+ * so one request's bad entry costs only its own.
  */
 export function createReadAuditWriter(db: DataSource): ReadAuditWriter {
   const written = batchWhileInFlight<RequestReads, true>(async (requests) => {
@@ -66,7 +66,8 @@ export function createReadAuditWriter(db: DataSource): ReadAuditWriter {
       await insertReads(db, requests);
       return requests.map(() => true as const);
     } catch (error) {
-      if (requests.length === 1) return [error as Error];
+      // Only an entry the table refuses is worth retrying alone; a database or connection failure fails them all.
+      if (requests.length === 1 || !isDataError(error)) return requests.map(() => error as Error);
       return Promise.all(requests.map((request) => insertReads(db, [request]).then(() => true as const, (failure: Error) => failure)));
     }
   }, MAX_REQUESTS_PER_STATEMENT);

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { Role, type Language } from "../common/enums.js";
+import { isUuid } from "../common/input.js";
 import { batchWhileInFlight } from "../db/flight-batch.js";
 import { queryRows } from "../db/rows.js";
 import type { Viewer } from "./viewer.js";
@@ -33,7 +34,7 @@ interface ViewerRow {
  * sign-in ended (sign-out, a reused refresh token) answering undefined.
  */
 export function createViewerReader(db: DataSource): ViewerReader {
-  return batchWhileInFlight<ViewerKey, Viewer | undefined>(async (keys) => {
+  const read = batchWhileInFlight<ViewerKey, Viewer | undefined>(async (keys) => {
     const rows = await queryRows<ViewerRow>(
       db,
       `SELECT k.n::int AS n, u.id, u.role, u.display_name, p.id AS patient_id, r.id AS reviewer_id, r.country, r.languages
@@ -49,6 +50,8 @@ export function createViewerReader(db: DataSource): ViewerReader {
       return user ? asViewer(user) : undefined;
     });
   }, MAX_VIEWERS_PER_STATEMENT);
+  // Token claims are signed, but a key that is not a uuid must not fail the statement other requests share.
+  return async (key) => (isUuid(key.userId) && (key.familyId === null || isUuid(key.familyId)) ? read(key) : undefined);
 }
 
 function asViewer(user: ViewerRow): Viewer {

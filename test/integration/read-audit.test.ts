@@ -3,6 +3,7 @@ import { CaseBuilder } from "../support/case-builder";
 import { createFixtures, type Fixtures } from "../support/fixtures";
 import { ok, startTestServer, type TestServer } from "../support/server";
 import type { RequestReads } from "../../server/audit/read-audit";
+import { Role } from "../../server/common/enums";
 
 /**
  * Reads of personal health data are audited with group commit (server/audit/read-audit.ts):
@@ -23,26 +24,38 @@ afterAll(() => server.close());
 
 const isAuditInsert = (sql: string) => /^\s*INSERT INTO audit_entry\b/.test(sql);
 
+let made = 0;
+/** A request's reads, its role, address, actions and patients varying from one request to the next. */
 function requestReads(actorUserId: string, objects: number, objectId: (i: number) => string = () => crypto.randomUUID()): RequestReads {
+  made += 1;
   return {
     actorUserId,
-    actorRole: "COORDINATOR" as RequestReads["actorRole"],
+    actorRole: actorUserId === f.admin.userId ? Role.ADMIN : Role.COORDINATOR,
     requestId: crypto.randomUUID(),
-    clientAddress: "192.0.2.7",
-    reads: Array.from({ length: objects }, (_, i) => ({ action: "READ_CASE" as const, objectType: "Case", objectId: objectId(i), patientId: f.patient.patientId })),
+    clientAddress: `192.0.2.${made % 250}`,
+    reads: Array.from({ length: objects }, (_, i) => ({
+      action: (i + made) % 2 ? ("READ_CASE" as const) : ("READ_PATIENT" as const),
+      objectType: (i + made) % 2 ? "Case" : "Patient",
+      objectId: objectId(i),
+      patientId: (i + made) % 3 ? f.patient.patientId : f.otherPatient.patientId,
+    })),
   };
 }
 
-/** The audit rows of these requests, as (request id → object ids in order), read on another connection. */
-async function writtenRows(requests: RequestReads[]): Promise<Map<string, { actor: string; objects: string[] }>> {
-  const rows: Array<{ request_id: string; actor_user_id: string; object_id: string }> = await server.db.query(
-    `SELECT request_id, actor_user_id, object_id FROM audit_entry WHERE request_id = ANY($1::text[]) ORDER BY id`,
+/** The audit rows of these requests, per request id in the order written, read on another connection. */
+async function writtenRows(requests: RequestReads[]): Promise<Map<string, { request: Omit<RequestReads, "reads">; objects: string[]; reads: RequestReads["reads"] }>> {
+  const rows: Array<Record<string, string>> = await server.db.query(
+    `SELECT request_id, actor_user_id, actor_role, client_address, outcome, action, object_type, object_id, patient_id FROM audit_entry WHERE request_id = ANY($1::text[]) ORDER BY id`,
     [requests.map((r) => r.requestId)],
   );
-  const written = new Map<string, { actor: string; objects: string[] }>();
+  const written = new Map<string, { request: Omit<RequestReads, "reads">; objects: string[]; reads: RequestReads["reads"] }>();
   for (const row of rows) {
-    const entry = written.get(row.request_id) ?? { actor: row.actor_user_id, objects: [] };
+    expect(row.outcome).toBe("ALLOWED");
+    const request = { actorUserId: row.actor_user_id, actorRole: row.actor_role as Role, requestId: row.request_id, clientAddress: row.client_address };
+    const entry = written.get(row.request_id) ?? { request, objects: [], reads: [] };
+    expect(entry.request).toEqual(request);
     entry.objects.push(row.object_id);
+    entry.reads.push({ action: row.action as "READ_CASE", objectType: row.object_type, objectId: row.object_id, patientId: row.patient_id });
     written.set(row.request_id, entry);
   }
   return written;
@@ -54,31 +67,84 @@ test("requests that finish together are written by one statement, each under its
   await Promise.all(requests.map((r) => server.runtime.readAudit.write(r)));
   expect(server.statements.filter(isAuditInsert)).toHaveLength(1);
   const written = await writtenRows(requests);
-  for (const r of requests) expect(written.get(r.requestId)).toEqual({ actor: r.actorUserId, objects: r.reads.map((read) => read.objectId) });
+  for (const { reads, ...request } of requests) expect(written.get(request.requestId)).toEqual({ request, objects: reads.map((read) => read.objectId), reads });
 });
 
-test("requests that finish while an insert is in flight wait for it, then go together in the next", async () => {
-  const first = requestReads(f.coordinator.userId, 3);
+/** Runs `body` while another transaction holds the audit table against inserts; they wait until it ends. */
+async function withInsertsHeld(body: () => Promise<void>): Promise<void> {
+  const holder = server.db.createQueryRunner();
+  await holder.connect();
+  await holder.startTransaction();
+  try {
+    await holder.query(`LOCK TABLE audit_entry IN EXCLUSIVE MODE`);
+    await body();
+  } finally {
+    await holder.commitTransaction();
+    await holder.release();
+  }
+}
+
+const nextTick = () => new Promise((resolve) => setImmediate(resolve));
+async function untilInserts(count: number): Promise<void> {
+  while (server.statements.filter(isAuditInsert).length < count) await nextTick();
+}
+
+test("requests that finish while inserts are in flight wait for one, then go together in the next", async () => {
+  const [first, second] = [requestReads(f.coordinator.userId, 3), requestReads(f.admin.userId, 1)];
+  const later = Array.from({ length: 5 }, (_, i) => requestReads(f.coordinator.userId, 2 + i));
   server.statements.length = 0;
-  const firstWritten = server.runtime.readAudit.write(first);
-  // Once the first insert has been sent, the next requests queue behind it.
-  while (!server.statements.some(isAuditInsert)) await new Promise((resolve) => setImmediate(resolve));
-  const later = Array.from({ length: 5 }, () => requestReads(f.coordinator.userId, 2));
-  await Promise.all([firstWritten, ...later.map((r) => server.runtime.readAudit.write(r))]);
-  expect(server.statements.filter(isAuditInsert)).toHaveLength(2);
-  const written = await writtenRows([first, ...later]);
-  expect([...written.values()].map((w) => w.objects.length)).toEqual([3, 2, 2, 2, 2, 2]);
+  const writes: Promise<void>[] = [];
+  await withInsertsHeld(async () => {
+    writes.push(server.runtime.readAudit.write(first));
+    await untilInserts(1);
+    writes.push(server.runtime.readAudit.write(second));
+    await untilInserts(2);
+    // Both statements are held in flight: the later requests, finishing a tick apart, queue up together.
+    for (const r of later) {
+      writes.push(server.runtime.readAudit.write(r));
+      await nextTick();
+    }
+    expect(server.statements.filter(isAuditInsert)).toHaveLength(2);
+  });
+  await Promise.all(writes);
+  expect(server.statements.filter(isAuditInsert)).toHaveLength(3);
+  const written = await writtenRows([first, second, ...later]);
+  for (const r of [first, second, ...later]) expect(written.get(r.requestId)?.objects).toEqual(r.reads.map((read) => read.objectId));
 });
 
 test("one request's entry the table refuses fails that request alone; the others' entries are all written", async () => {
   const good = [requestReads(f.coordinator.userId, 2), requestReads(f.admin.userId, 3)];
   // object_id holds at most 64 characters.
   const bad = requestReads(f.coordinator.userId, 2, (i) => (i === 1 ? "x".repeat(65) : crypto.randomUUID()));
+  server.statements.length = 0;
   const outcomes = await Promise.allSettled([good[0], bad, good[1]].map((r) => server.runtime.readAudit.write(r)));
+  // The three together, refused; then each alone.
+  expect(server.statements.filter(isAuditInsert)).toHaveLength(4);
   expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
   const written = await writtenRows([...good, bad]);
   expect(written.has(bad.requestId)).toBe(false);
   for (const r of good) expect(written.get(r.requestId)?.objects).toHaveLength(r.reads.length);
+});
+
+test("a statement that fails for the database, not its data, fails its requests without retrying each", async () => {
+  const requests = Array.from({ length: 3 }, () => requestReads(f.coordinator.userId, 2));
+  server.statements.length = 0;
+  let outcomes: PromiseSettledResult<void>[] = [];
+  await withInsertsHeld(async () => {
+    const settled = Promise.allSettled(requests.map((r) => server.runtime.readAudit.write(r)));
+    await untilInserts(1);
+    // Cancelled while it waits: query_canceled (57014), a failure of the database's, not of the entries.
+    let cancelled = false;
+    while (!cancelled) {
+      const [row] = await server.db.query(`SELECT count(pg_cancel_backend(pid))::int AS n FROM pg_stat_activity WHERE query LIKE 'INSERT INTO audit_entry%' AND wait_event_type = 'Lock'`);
+      cancelled = row.n > 0;
+      if (!cancelled) await nextTick();
+    }
+    outcomes = await settled;
+  });
+  expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+  expect(server.statements.filter(isAuditInsert)).toHaveLength(1);
+  expect((await writtenRows(requests)).size).toBe(0);
 });
 
 test("a request without reads writes nothing", async () => {

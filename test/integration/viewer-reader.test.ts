@@ -60,9 +60,28 @@ test("viewers asked for together are read by one statement, each answered with i
   expect(viewers[1]).toMatchObject({ patientId: f.patient.patientId, reviewerId: null });
 });
 
-test("concurrent requests of different users each act as their own user", async () => {
+test("requests of different users at once each act as their own user", async () => {
   const VIEWER = `{ viewer { id role } }`;
   const accounts = [f.admin, f.coordinator, f.reviewerZh, f.reviewerEn, f.patient, f.otherPatient];
   const answers = await Promise.all(accounts.flatMap((account) => [account, account].map(async () => ({ account, answer: await server.gql(VIEWER, {}, account.token) }))));
   for (const { account, answer } of answers) expect(ok(answer).viewer.id).toBe(account.userId);
+});
+
+test("a read asked for after a sign-in ended answers nobody, even while an earlier read of it is in flight", async () => {
+  const key = { userId: f.reviewerEn.userId, familyId: await sessionOf(f.reviewerEn.userId) };
+  const earlier = server.runtime.viewers(key);
+  await server.db.query(`UPDATE auth_session SET revoked_at = now() WHERE family_id = $1`, [key.familyId]);
+  expect(await server.runtime.viewers(key)).toBeUndefined();
+  await earlier;
+});
+
+test("a key that is not a uuid answers nobody and fails no other request's read", async () => {
+  const familyId = await sessionOf(f.patient.userId);
+  const [broken, brokenFamily, fine] = await Promise.all([
+    server.runtime.viewers({ userId: "not-a-uuid", familyId: null }),
+    server.runtime.viewers({ userId: f.patient.userId, familyId: "'; DROP TABLE app_user; --" }),
+    server.runtime.viewers({ userId: f.patient.userId, familyId }),
+  ]);
+  expect([broken, brokenFamily]).toEqual([undefined, undefined]);
+  expect(fine?.patientId).toBe(f.patient.patientId);
 });
