@@ -6,7 +6,7 @@ import { LIMITS } from "../common/limits.js";
 import { AccountLinkPurpose } from "../users/account-invitation.entity.js";
 import { UserEntity } from "../users/user.entity.js";
 import { issueAccountLink, pendingAccountLink, spendAccountLinks } from "./account-links.js";
-import { endSessions, issueSession, signedIn, type SignedIn } from "./auth.service.js";
+import { endSessions, issueSession, signedIn, userWithPasswordHash, type SignedIn } from "./auth.service.js";
 import { checkPasswordPolicy, hashPassword } from "./password.js";
 
 /**
@@ -19,7 +19,7 @@ export async function issueAccountInvitation(ctx: RequestContext, userId: string
   const viewer = ctx.viewer!;
   const user = await ctx.loaders.user.load(userId);
   if (!user || (viewer.role !== "ADMIN" && user.role !== "PATIENT")) throw new NotFoundError("User");
-  if (user.passwordHash || user.disabledAt) throw new ConflictError("This account is already active", "userId");
+  if (user.activated || user.disabledAt) throw new ConflictError("This account is already active", "userId");
   const link = await ctx.db.transaction(async (manager) => {
     const issued = await issueAccountLink(ctx, manager, userId, AccountLinkPurpose.ACTIVATION, viewer.userId);
     await audit(ctx, { action: "ISSUE_INVITATION", objectType: "User", objectId: userId }, manager);
@@ -49,8 +49,8 @@ export async function activateAccount(ctx: RequestContext, token: string, passwo
     // The user first, then the link: concurrent activations of one account queue on the user.
     const user = await manager.findOne(UserEntity, { where: { id: pending.userId }, lock: { mode: "pessimistic_write" } });
     const link = await pendingAccountLink(manager, token, AccountLinkPurpose.ACTIVATION, true);
-    if (!link || !user || user.passwordHash || user.disabledAt) throw new BadUserInputError("token", INVALID_INVITATION);
-    user.passwordHash = passwordHash;
+    if (!link || !user || user.activated || user.disabledAt) throw new BadUserInputError("token", INVALID_INVITATION);
+    user.activated = true;
     await manager.update(UserEntity, { id: user.id }, { passwordHash });
     await spendAccountLinks(manager, user.id);
     // Any sign-in from before the password was set ends now.
@@ -78,7 +78,7 @@ export async function requestPasswordReset(ctx: RequestContext, email: string): 
 async function mailResetLink(ctx: RequestContext, email: string): Promise<void> {
   const user = await ctx.db.getRepository(UserEntity).findOneBy({ email });
   // Accounts never activated are invited, not reset; disabled ones stay disabled.
-  if (!user || !user.passwordHash || user.disabledAt) return;
+  if (!user || !user.activated || user.disabledAt) return;
   const link = await ctx.db.transaction(async (manager) => {
     const issued = await issueAccountLink(ctx, manager, user.id, AccountLinkPurpose.PASSWORD_RESET, user.id);
     await audit(ctx, { action: "REQUEST_PASSWORD_RESET", objectType: "User", objectId: user.id, actor: user }, manager);
@@ -120,7 +120,8 @@ export async function resetPassword(ctx: RequestContext, token: string, password
  * failed logins). Every other sign-in of the account ends; the one it was made in stays.
  */
 export async function changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<boolean> {
-  const user = await ctx.db.getRepository(UserEntity).findOneByOrFail({ id: ctx.viewer!.userId });
+  const user = await userWithPasswordHash(ctx, { id: ctx.viewer!.userId });
+  if (!user) throw new NotFoundError("User");
   const limiter = ctx.runtime.loginLimiter;
   await limiter.attempt(user.email, ctx.clientAddress);
   if (!user.passwordHash || !(await ctx.runtime.passwords.verify(user.passwordHash, currentPassword))) {

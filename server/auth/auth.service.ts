@@ -59,11 +59,16 @@ export async function endSessions(manager: EntityManager, userId: string, except
   await manager.update(AuthSessionEntity, { userId, revokedAt: IsNull(), ...(except ? { familyId: Not(except) } : {}) }, { revokedAt: new Date() });
 }
 
+/** The account with its password hash, which no other read selects (UserEntity.passwordHash). */
+export function userWithPasswordHash(ctx: RequestContext, where: { id: string } | { email: string }): Promise<UserEntity | null> {
+  return ctx.db.getRepository(UserEntity).createQueryBuilder("u").addSelect("u.passwordHash").where(where).getOne();
+}
+
 export async function login(ctx: RequestContext, email: string, password: string): Promise<SignedIn> {
   const normalised = normaliseEmail(email);
   const limiter = ctx.runtime.loginLimiter;
   await limiter.attempt(normalised, ctx.clientAddress);
-  const user = await ctx.db.getRepository(UserEntity).findOneBy({ email: normalised });
+  const user = await userWithPasswordHash(ctx, { email: normalised });
   // Unknown emails and password-less accounts cost one argon2 verification too: no timing oracle.
   const hash = user?.passwordHash && !user.disabledAt ? user.passwordHash : await dummyPasswordHash();
   const valid = (await ctx.runtime.passwords.verify(hash, password)) && hash === user?.passwordHash;

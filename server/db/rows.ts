@@ -30,7 +30,7 @@ export async function queryRows<R = Record<string, unknown>>(db: DataSource, tex
 }
 
 export interface EntityColumns<T> {
-  /** `alias.column AS "<prefix>property", ...` for every column of the entity. */
+  /** `alias.column AS "<prefix>property", ...` for every column of the entity a find would read. */
   select: string;
   /** The entity from a row read with `select`. */
   from(row: Record<string, unknown>): T;
@@ -51,8 +51,9 @@ export function entityColumns<T extends ObjectLiteral>(db: DataSource, entity: E
   const key = `${alias}:${prefix}`;
   const cached = lists.get(key);
   if (cached) return cached as EntityColumns<T>;
-  const columns = metadata.columns.filter((c) => !c.relationMetadata || c.relationMetadata.isOwning);
-  const select = columns.map((c) => `${alias}.${c.databaseName} AS "${prefix}${c.propertyName}"`).join(", ");
+  // What a find would read: no column marked select: false (secrets, search helpers), virtual columns computed.
+  const columns = metadata.columns.filter((c) => (!c.relationMetadata || c.relationMetadata.isOwning) && c.isSelect);
+  const select = columns.map((c) => `${c.isVirtualProperty && c.query ? `(${c.query(alias)})` : `${alias}.${c.databaseName}`} AS "${prefix}${c.propertyName}"`).join(", ");
   const transformed = columns.filter((c) => c.transformer && !Array.isArray(c.transformer)).map((c) => ({ property: c.propertyName, from: (c.transformer as { from(v: unknown): unknown }).from }));
   const keys = columns.map((c) => [prefix + c.propertyName, c.propertyName] as const);
   // Plain objects, not class instances: nothing reads these rows but resolvers and services, and

@@ -62,7 +62,7 @@ export async function seedDemo(runtime: Runtime): Promise<DemoSeedResult> {
   const users = runtime.db.getRepository(UserEntity);
   if (runtime.config.production) throw new Error("the demo is never seeded in production");
   const demoPatient = await users.findOneBy({ email: "patient@demo.meridian" });
-  if (demoPatient?.passwordHash) return { created: false, password, passwordSource };
+  if (demoPatient?.activated) return { created: false, password, passwordSource };
   if (await users.existsBy({ email: DEMO_ACCOUNTS[0].email })) {
     throw new Error("an earlier demo seed stopped half-way; seed into a fresh database");
   }

@@ -31,7 +31,7 @@ export async function createPatient(ctx: RequestContext, input: CreatePatientInp
   return ctx.db
     .transaction(async (manager) => {
       const user = await manager.save(
-        manager.create(UserEntity, { email: normaliseEmail(input.email), role: Role.PATIENT, displayName: fullName, passwordHash: null }),
+        manager.create(UserEntity, { email: normaliseEmail(input.email), role: Role.PATIENT, displayName: fullName, passwordHash: null, activated: false }),
       );
       const patient = await manager.save(
         manager.create(PatientEntity, {

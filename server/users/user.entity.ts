@@ -1,4 +1,4 @@
-import { BeforeInsert, BeforeUpdate, Check, Column, Entity, Index, Unique } from "typeorm";
+import { BeforeInsert, BeforeUpdate, Check, Column, Entity, Index, Unique, VirtualColumn } from "typeorm";
 import { CreatedAt, oneOf, Timestamp, UuidPrimary } from "../db/columns.js";
 import { Role, values } from "../common/enums.js";
 import { searchTextOf } from "../common/search.js";
@@ -15,12 +15,18 @@ export class UserEntity {
   @Column({ type: "varchar", length: 254 }) email!: string;
   @Column({ type: "varchar", length: 16 }) role!: Role;
   @Column({ type: "varchar", length: 200 }) displayName!: string;
-  /** Null until the owner activates the account. */
-  @Column({ type: "text", nullable: true }) passwordHash!: string | null;
+  /**
+   * Null until the owner activates the account. Never read unless asked for (select: false, and
+   * plain reads leave it out): only signing in and changing the password look at it
+   * (auth.service.ts userWithPasswordHash); everything else reads `activated`.
+   */
+  @Column({ type: "text", nullable: true, select: false }) passwordHash?: string | null;
+  /** Whether the owner has set a password, computed in the read. */
+  @VirtualColumn({ type: "boolean", query: (alias) => `SELECT ${alias}.password_hash IS NOT NULL` }) activated!: boolean;
   @CreatedAt() createdAt!: Date;
   @Timestamp({ nullable: true }) disabledAt!: Date | null;
-  /** Display name and email folded for search (common/search.ts); recomputed on every save. */
-  @Column({ type: "text" }) searchText!: string;
+  /** Display name and email folded for search (common/search.ts); recomputed on every save, only ever read by SQL. */
+  @Column({ type: "text", select: false }) searchText?: string;
 
   @BeforeInsert()
   @BeforeUpdate()

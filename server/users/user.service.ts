@@ -36,6 +36,7 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
           role: input.role,
           displayName: requireText(input.displayName, "input.displayName", LIMITS.name),
           passwordHash: null,
+          activated: false,
         }),
       );
       if (profile) await manager.insert(ReviewerEntity, { userId: user.id, ...profile });

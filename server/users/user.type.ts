@@ -20,7 +20,7 @@ export class UserType {
       role: row.role,
       displayName: row.displayName,
       disabled: row.disabledAt !== null,
-      activated: row.passwordHash !== null,
+      activated: row.activated,
       createdAt: row.createdAt,
     });
   }

@@ -287,6 +287,23 @@ describe("sessions, invitations and accounts", () => {
     });
   });
 
+  test("reads that show accounts never select a password hash; only signing in and changing the password do", async () => {
+    const sendsHash = (sql: string) => /password_hash(?! IS NOT NULL)/.test(sql);
+    const invited = ok(await server.gql(CREATE_USER, { input: { email: "never.auth@test.meridian", role: "COORDINATOR", displayName: "Never Activated" } }, f.admin.token)).createUser;
+    server.statements.length = 0;
+    const listed = ok(await server.gql(`{ users(first: 50) { edges { node { id activated } } } }`, {}, f.admin.token)).users.edges.map((e: { node: { id: string; activated: boolean } }) => e.node);
+    ok(await server.gql(`{ viewer { id activated } reviewers { id displayName } }`, {}, f.admin.token));
+    ok(await server.gql(`{ cases(first: 10) { edges { node { id assignments { reviewer { displayName } } } } } }`, {}, f.coordinator.token));
+    expect(server.statements.length).toBeGreaterThan(0);
+    expect(server.statements.filter(sendsHash)).toEqual([]);
+    // What was read instead still tells activated accounts from invited ones.
+    expect(listed.find((u: { id: string }) => u.id === invited.id)).toEqual({ id: invited.id, activated: false });
+    expect(listed.find((u: { id: string }) => u.id === f.coordinator.userId)).toEqual({ id: f.coordinator.userId, activated: true });
+    server.statements.length = 0;
+    ok(await login(f.coordinator.email, PASSWORD));
+    expect(server.statements.filter(sendsHash)).toHaveLength(1);
+  });
+
   test("anonymous requests for cases are UNAUTHENTICATED", async () => {
     const response = await server.gql(`{ cases(first: 5) { totalCount edges { node { id } } } }`);
     expect(response.status).toBeLessThan(500);
