@@ -24,8 +24,8 @@ export class PatientEntity {
   @Column({ type: "varchar", length: 2 }) preferredLanguage!: Language;
   @CreatedAt() createdAt!: Date;
   @Timestamp({ nullable: true }) erasedAt!: Date | null;
-  /** The full name folded for search (common/search.ts); recomputed on every save. The email is the user's. */
-  @Column({ type: "text" }) searchText!: string;
+  /** The full name folded for search (common/search.ts); recomputed on every save, only ever read by SQL. The email is the user's. */
+  @Column({ type: "text", select: false }) searchText?: string;
 
   @BeforeInsert()
   @BeforeUpdate()
