@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Role } from "../common/enums.js";
-import { batchWhileInFlight, isDataError } from "../db/flight-batch.js";
+import { isDataError } from "../db/constraint-errors.js";
+import { batchWhileInFlight } from "../db/flight-batch.js";
 import { queryRows } from "../db/rows.js";
 import type { AuditAction } from "./access-log.js";
 import { AuditEntryEntity } from "./audit-entry.entity.js";

@@ -10,3 +10,9 @@ export function conflictOnUnique(error: unknown, constraints: Record<string, { f
   }
   throw error;
 }
+
+/** Whether PostgreSQL refused the statement for its data (classes 22 data exception and 23 integrity violation), not for a failure of the database or the connection. */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^2[23]/.test(code);
+}
